@@ -1,0 +1,186 @@
+package dev.wandb4j;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * How {@link File#download(java.nio.file.Path, DownloadOptions)} treats an existing target and
+ * what it checks. Immutable; build one with {@link #builder()}.
+ *
+ * <p>As in W&amp;B's SDK: with neither {@code replace} nor {@code existOk}, an existing target
+ * fails the download with {@link java.nio.file.FileAlreadyExistsException}; {@code existOk}
+ * returns the existing file untouched without a request; {@code replace} downloads and replaces
+ * it atomically (and wins if both are set).
+ */
+public final class DownloadOptions {
+  /** No replace, no existOk, checksum verified, no progress listener. */
+  public static final DownloadOptions DEFAULT = builder().build();
+
+  private final boolean replace;
+  private final boolean existOk;
+  private final boolean verifyChecksum;
+  private final Consumer<DownloadProgress> progress;
+
+  private DownloadOptions(Builder b) {
+    this.replace = b.replace;
+    this.existOk = b.existOk;
+    this.verifyChecksum = b.verifyChecksum;
+    this.progress = b.progress;
+  }
+
+  /**
+   * Starts with the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder initialised from these options.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.replace = replace;
+    b.existOk = existOk;
+    b.verifyChecksum = verifyChecksum;
+    b.progress = progress;
+    return b;
+  }
+
+  /**
+   * Whether an existing target is replaced.
+   *
+   * @return the setting
+   */
+  public boolean replace() {
+    return replace;
+  }
+
+  /**
+   * Whether an existing target is accepted as it is.
+   *
+   * @return the setting
+   */
+  public boolean existOk() {
+    return existOk;
+  }
+
+  /**
+   * Whether the MD5 W&amp;B reports is checked before the file is moved into place.
+   *
+   * @return the setting
+   */
+  public boolean verifyChecksum() {
+    return verifyChecksum;
+  }
+
+  /**
+   * The progress listener, or {@code null}.
+   *
+   * @return the listener
+   */
+  public Consumer<DownloadProgress> progress() {
+    return progress;
+  }
+
+  @Override
+  public String toString() {
+    return "DownloadOptions{replace="
+        + replace
+        + ", existOk="
+        + existOk
+        + ", verifyChecksum="
+        + verifyChecksum
+        + ", progress="
+        + (progress != null)
+        + "}";
+  }
+
+  /** Builds {@link DownloadOptions}. Not thread-safe; the options it builds are. */
+  public static final class Builder {
+    private boolean replace;
+    private boolean existOk;
+    private boolean verifyChecksum = true;
+    private Consumer<DownloadProgress> progress;
+
+    private Builder() {}
+
+    /**
+     * Replace an existing target, atomically, once the new file is complete and verified.
+     * Default: false.
+     *
+     * @param replace whether to replace
+     * @return this builder
+     */
+    public Builder replace(boolean replace) {
+      this.replace = replace;
+      return this;
+    }
+
+    /**
+     * Accept an existing target as it is: no request, no check of its content. Default: false.
+     *
+     * @param existOk whether an existing file is fine
+     * @return this builder
+     */
+    public Builder existOk(boolean existOk) {
+      this.existOk = existOk;
+      return this;
+    }
+
+    /**
+     * Check the downloaded bytes against W&amp;B's MD5 (computed while writing, with no second
+     * pass over the file). The size is always checked. Default: true.
+     *
+     * @param verifyChecksum whether to check the MD5
+     * @return this builder
+     */
+    public Builder verifyChecksum(boolean verifyChecksum) {
+      this.verifyChecksum = verifyChecksum;
+      return this;
+    }
+
+    /**
+     * Receives progress at most ten times a second, and exactly once at 100% when the file is in
+     * place. It runs on an I/O thread: keep it quick and never block in it. If it throws, the
+     * download fails with that exception. Default: none.
+     *
+     * @param listener the listener, or {@code null} for none
+     * @return this builder
+     */
+    public Builder progress(Consumer<DownloadProgress> listener) {
+      this.progress = listener;
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
+    public DownloadOptions build() {
+      return new DownloadOptions(this);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof DownloadOptions)) {
+      return false;
+    }
+    DownloadOptions d = (DownloadOptions) o;
+    return replace == d.replace
+        && existOk == d.existOk
+        && verifyChecksum == d.verifyChecksum
+        && Objects.equals(progress, d.progress);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(replace, existOk, verifyChecksum, progress);
+  }
+}

@@ -1,0 +1,270 @@
+package dev.wandb4j;
+
+import dev.wandb4j.internal.DownloadSpec;
+import dev.wandb4j.internal.FileData;
+import io.netty.buffer.ByteBuf;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One file of a run, as W&amp;B described it when it was listed. An immutable value: equal files
+ * have equal fields and belong to the same run path. Its operations are cold publishers.
+ */
+public final class File {
+  private final FileData data;
+  private final Run run;
+
+  File(FileData data, Run run) {
+    this.data = data;
+    this.run = run;
+  }
+
+  /**
+   * W&amp;B's opaque ID of the file, which deleting takes.
+   *
+   * @return the ID
+   */
+  public String id() {
+    return data.id();
+  }
+
+  /**
+   * The file's path inside the run, e.g. {@code media/images/sample_3_ab12.png}.
+   *
+   * @return the name, a relative POSIX path as the server sent it
+   */
+  public String name() {
+    return data.name();
+  }
+
+  /**
+   * The download URL: usually {@code {base}/files/{entity}/{project}/{run}/{name}}, which takes
+   * the API key and redirects to signed storage; an upload URL when listed with {@link
+   * FileQuery.Builder#upload(boolean)}.
+   *
+   * @return the URL, or {@code null} when W&amp;B gave none
+   */
+  public String url() {
+    return data.url();
+  }
+
+  /**
+   * The signed storage URL (GCS, S3 or Azure); equal to {@link #url()} for reference files. Its
+   * query string is a secret: do not log it.
+   *
+   * @return the URL, or {@code null}
+   */
+  public String directUrl() {
+    return data.directUrl();
+  }
+
+  /**
+   * The size in bytes.
+   *
+   * @return the size; files over 2 GiB are common
+   */
+  public long size() {
+    return data.size();
+  }
+
+  /**
+   * The MD5 digest in base64, as W&amp;B sends it, e.g. {@code mZFLkyvTelC5g8XnyQrpOw==}.
+   *
+   * @return the digest, or {@code null}
+   */
+  public String md5() {
+    return data.md5();
+  }
+
+  /**
+   * The MIME type.
+   *
+   * @return the type, or {@code null} (W&amp;B often sends none)
+   */
+  public String mimetype() {
+    return data.mimetype();
+  }
+
+  /**
+   * When the file last changed.
+   *
+   * @return the time, or {@code null} when W&amp;B gave none
+   */
+  public Instant updatedAt() {
+    return data.updatedAt();
+  }
+
+  /**
+   * The storage URI of the file, following the rules of W&amp;B's SDK: empty without a direct
+   * URL; the direct URL itself for reference files (where it equals {@link #url()}); {@code
+   * s3://bucket/key} for S3 URLs, virtual-hosted or path-style, without the query string;
+   * otherwise empty.
+   *
+   * @return the URI, or an empty string
+   */
+  public String pathUri() {
+    String direct = data.directUrl();
+    if (direct == null || direct.isEmpty()) {
+      return "";
+    }
+    if (direct.equals(data.url())) {
+      return direct;
+    }
+    return s3Uri(direct);
+  }
+
+  static String s3Uri(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || !host.endsWith(".amazonaws.com")) {
+      return "";
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (path.startsWith("/")) {
+      path = path.substring(1);
+    }
+    if (host.startsWith("s3.") || host.startsWith("s3-")) {
+      // Path-style: s3[.-region].amazonaws.com/bucket/key
+      int slash = path.indexOf('/');
+      if (slash <= 0 || slash == path.length() - 1) {
+        return "";
+      }
+      return "s3://" + path.substring(0, slash) + "/" + path.substring(slash + 1);
+    }
+    // Virtual-hosted: bucket.s3[.-region].amazonaws.com/key; bucket names may contain dots.
+    int marker = Math.max(host.lastIndexOf(".s3."), host.lastIndexOf(".s3-"));
+    if (marker <= 0 || path.isEmpty()) {
+      return "";
+    }
+    return "s3://" + host.substring(0, marker) + "/" + path;
+  }
+
+  /**
+   * The run the file belongs to.
+   *
+   * @return the run
+   */
+  public Run run() {
+    return run;
+  }
+
+  /**
+   * Downloads the file to {@code root/name} with {@link DownloadOptions#DEFAULT}.
+   *
+   * @param root the folder to download into; created if missing
+   * @return the final path
+   * @see #download(Path, DownloadOptions)
+   */
+  public Mono<Path> download(Path root) {
+    return download(root, DownloadOptions.DEFAULT);
+  }
+
+  /**
+   * Downloads the file to {@code root/name}, creating parent folders.
+   *
+   * <p>The body streams from the network into {@code <name>.part} beside the target, with no copy
+   * on the Java heap and a bounded number of writes in flight, so memory stays flat whatever the
+   * size and a slow disk slows the socket. A broken connection is resumed from the bytes already
+   * written with a {@code Range} request. The size, and unless disabled the MD5, are checked
+   * before the part file is moved into place atomically: the final path never holds a partial or
+   * unverified file. On error or cancel the part file is removed.
+   *
+   * <p>Errors: {@link java.nio.file.FileAlreadyExistsException} when the target exists and
+   * neither {@code replace} nor {@code existOk} is set; {@link
+   * dev.wandb4j.error.WandbTransferException} for a refused name (absolute, {@code ..}, control
+   * characters, or outside {@code root}: refused before any request), a size or MD5 mismatch, a
+   * disk error or a connection that could not be resumed; the other {@link
+   * dev.wandb4j.error.WandbException}s for HTTP failures.
+   *
+   * @param root the folder to download into; created if missing
+   * @param options what to do with an existing file, what to verify, whom to tell
+   * @return the final path
+   */
+  public Mono<Path> download(Path root, DownloadOptions options) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(options, "options");
+    Consumer<DownloadProgress> listener = options.progress();
+    DownloadSpec spec =
+        new DownloadSpec(
+            options.replace(),
+            options.existOk(),
+            options.verifyChecksum(),
+            listener == null
+                ? null
+                : (written, total) -> listener.accept(new DownloadProgress(this, written, total)));
+    return run.core()
+        .downloader()
+        .download(data, run.path().toString(), root, spec, this::refreshed);
+  }
+
+  /**
+   * The file's bytes, streamed without touching the disk, e.g. as the body of a WebFlux
+   * response. Same credentials, redirect, resume and retry rules as {@link #download(Path)}; the
+   * size is checked at the end (the MD5 is not).
+   *
+   * <p><b>The subscriber owns every buffer it receives and must release each one exactly once</b>
+   * ({@code buf.release()}, or hand it to something that does, such as Reactor Netty's {@code
+   * send} or Spring's {@code NettyDataBufferFactory.wrap}). Buffers still queued when the
+   * subscriber cancels are released by the client.
+   *
+   * @return the body as pooled buffers
+   */
+  public Flux<ByteBuf> content() {
+    return run.core().downloader().content(data, run.path().toString(), this::refreshed);
+  }
+
+  private Mono<FileData> refreshed() {
+    return run.core().files().file(run.path(), data.name());
+  }
+
+  /**
+   * Deletes the file with one {@code deleteFiles} mutation. To delete many, use {@link
+   * Run#deleteFiles(org.reactivestreams.Publisher)}, which batches.
+   *
+   * @return completes when W&amp;B confirms
+   */
+  public Mono<Void> delete() {
+    return run.deleteFiles(Flux.just(this), 1).then();
+  }
+
+  FileData data() {
+    return data;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof File)) {
+      return false;
+    }
+    File f = (File) o;
+    return data.equals(f.data) && run.path().equals(f.run.path());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(data, run.path());
+  }
+
+  /** Names the file and its size; never shows URLs, whose query strings are secrets. */
+  @Override
+  public String toString() {
+    return "File{" + run.path() + ":" + data.name() + ", " + data.size() + " bytes}";
+  }
+
+}

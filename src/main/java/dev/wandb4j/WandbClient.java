@@ -1,0 +1,426 @@
+package dev.wandb4j;
+
+import dev.wandb4j.internal.ClientCore;
+import dev.wandb4j.internal.ClientSettings;
+import dev.wandb4j.internal.Credentials;
+import dev.wandb4j.internal.HttpCore;
+import dev.wandb4j.internal.RetrySettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The front door: a client for one W&amp;B server and API key.
+ *
+ * <pre>{@code
+ * try (WandbClient wandb = WandbClient.create()) {        // WANDB_BASE_URL, WANDB_API_KEY, netrc
+ *   wandb.run("acme/vision/1x2y3z").files()
+ *        .flatMap(f -> f.download(Path.of("downloads")), 8)
+ *        .blockLast();                                     // block only at the edge
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; create one per server and key, share it, and close it when done. Closing
+ * releases the connection pool the client created; a {@link ConnectionProvider} or {@link
+ * LoopResources} passed to the builder is borrowed and left open. Every publisher the client
+ * returns is cold: nothing is sent until it is subscribed, and each subscription starts afresh.
+ */
+public final class WandbClient implements AutoCloseable {
+  /** The public W&amp;B API: {@value}. */
+  public static final String DEFAULT_BASE_URL = "https://api.wandb.ai";
+
+  /** How long one API request attempt may take: 30 seconds. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long opening a connection may take: 10 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a response may go without sending a byte: 60 seconds. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Retries after a failed attempt: {@value}. */
+  public static final int DEFAULT_MAX_RETRIES = 5;
+
+  /** The wait before the first retry: 500 ms, doubling after each. */
+  public static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofMillis(500);
+
+  /** The longest wait between two attempts: 30 seconds. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** The longest {@code Retry-After} honoured: 60 seconds. */
+  public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
+  /** Connections in the pool the client creates: {@value}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 64;
+
+  /** The largest GraphQL response the client reads: {@value} bytes (32 MiB). */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 32 << 20;
+
+  private final ClientCore core;
+  private final Function<String, String> env;
+
+  private WandbClient(ClientCore core, Function<String, String> env) {
+    this.core = core;
+    this.env = env;
+  }
+
+  /**
+   * A client configured from the environment: {@code WANDB_BASE_URL} and {@code WANDB_API_KEY},
+   * else the netrc entry for the API host.
+   *
+   * @return a new client
+   * @throws IllegalStateException if no API key can be found
+   */
+  public static WandbClient create() {
+    return builder().build();
+  }
+
+  /**
+   * Starts configuring a client.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A handle on a run; no request is sent.
+   *
+   * @param path the run's path, in any form {@link RunPath#parse(String)} accepts
+   * @return the run
+   * @throws IllegalArgumentException if the path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public Run run(String path) {
+    return run(RunPath.parse(path, env.apply("WANDB_ENTITY"), env.apply("WANDB_PROJECT")));
+  }
+
+  /**
+   * A handle on a run; no request is sent.
+   *
+   * @param path the run's path
+   * @return the run
+   * @throws IllegalStateException if the client is closed
+   */
+  public Run run(RunPath path) {
+    Objects.requireNonNull(path, "path");
+    core.ensureOpen();
+    return new Run(path, core);
+  }
+
+  /**
+   * The API base URL this client talks to.
+   *
+   * @return the base URL, without a trailing slash
+   */
+  public URI baseUrl() {
+    return core.http().settings().baseUrl();
+  }
+
+  /**
+   * Closes the client: requests made afterwards fail with {@link IllegalStateException}, and the
+   * pool the client created is disposed in the background, as Reactor Netty's own {@code
+   * dispose()} does. Idempotent and non-blocking, so it is safe on any thread; use {@link
+   * #closeAsync()} to wait until the pool is released.
+   */
+  @Override
+  public void close() {
+    closeAsync().subscribe();
+  }
+
+  /**
+   * Closes the client without blocking. Idempotent.
+   *
+   * @return completes when what the client created is released
+   */
+  public Mono<Void> closeAsync() {
+    return core.closeAsync();
+  }
+
+  ClientCore core() {
+    return core;
+  }
+
+  @Override
+  public String toString() {
+    return "WandbClient{" + baseUrl() + "}";
+  }
+
+  /** Configures a {@link WandbClient}. Not thread-safe; the client it builds is. */
+  public static final class Builder {
+    private String baseUrl;
+    private String apiKey;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private int maxRetries = DEFAULT_MAX_RETRIES;
+    private Duration firstBackoff = DEFAULT_FIRST_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private ConnectionProvider connectionProvider;
+    private LoopResources loopResources;
+    private Function<String, String> env = System::getenv;
+    private Path userHome = Path.of(System.getProperty("user.home", "."));
+
+    private Builder() {}
+
+    /**
+     * The API base URL, e.g. {@code https://api.wandb.ai} or a self-hosted server such as {@code
+     * https://wandb.example.com/api}. Default: {@code WANDB_BASE_URL}, else {@value
+     * WandbClient#DEFAULT_BASE_URL}. A trailing slash is dropped.
+     *
+     * @param baseUrl an absolute http or https URL
+     * @return this builder
+     */
+    public Builder baseUrl(String baseUrl) {
+      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      return this;
+    }
+
+    /**
+     * The API key. Default: {@code WANDB_API_KEY}, else the {@code password} of the netrc entry
+     * ({@code $NETRC}, else {@code ~/.netrc}) whose {@code machine} is the API host (with {@code
+     * :port} when the base URL has one). The key is sent only to the API origin.
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+      return this;
+    }
+
+    /**
+     * How long one API request attempt (one page, one mutation) may take before it is abandoned
+     * and, if retries remain, tried again. Default: 30 seconds.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * How long opening a connection may take. Default: 10 seconds.
+     *
+     * @param connectTimeout a positive duration
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long a response may go without a byte arriving, headers and body alike; a download
+     * that stalls this long is resumed (retries permitting). Default: 60 seconds.
+     *
+     * @param readTimeout a positive duration
+     * @return this builder
+     */
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = positive(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * Retries after a failed attempt, for failures that may pass: connection errors, timeouts,
+     * HTTP 429 and 5xx other than 501. Default: {@value WandbClient#DEFAULT_MAX_RETRIES}.
+     *
+     * @param maxRetries 0 or more; 0 disables retries
+     * @return this builder
+     */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * The backoff between retries: the first wait, doubling each time up to the maximum, each
+     * wait then taken at random between half and all of it. Default: 500 ms, up to 30 seconds.
+     *
+     * @param first the wait before the first retry
+     * @param max the longest wait
+     * @return this builder
+     */
+    public Builder retryBackoff(Duration first, Duration max) {
+      this.firstBackoff = positive(first, "first");
+      this.maxBackoff = positive(max, "max");
+      if (max.compareTo(first) < 0) {
+        throw new IllegalArgumentException("max backoff must not be shorter than the first");
+      }
+      return this;
+    }
+
+    /**
+     * The longest {@code Retry-After} the client honours on HTTP 429; a longer one is cut to
+     * this. Default: 60 seconds.
+     *
+     * @param maxRetryAfter a positive duration
+     * @return this builder
+     */
+    public Builder maxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = positive(maxRetryAfter, "maxRetryAfter");
+      return this;
+    }
+
+    /**
+     * The size of the connection pool the client creates; requests beyond it wait for a free
+     * connection. Ignored when a {@link #connectionProvider(ConnectionProvider)} is given.
+     * Default: {@value WandbClient#DEFAULT_MAX_CONNECTIONS}.
+     *
+     * @param maxConnections 1 or more
+     * @return this builder
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * The largest GraphQL response the client reads, protecting memory from a runaway answer.
+     * Default: {@value WandbClient#DEFAULT_MAX_RESPONSE_BYTES} bytes.
+     *
+     * @param maxResponseBytes 1 KiB or more
+     * @return this builder
+     */
+    public Builder maxResponseBytes(int maxResponseBytes) {
+      if (maxResponseBytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1024");
+      }
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /**
+     * Borrows a connection pool, e.g. an application's shared one. The client never disposes it.
+     * Default: the client creates and owns a pool named {@code wandb4j}.
+     *
+     * @param provider the pool
+     * @return this builder
+     */
+    public Builder connectionProvider(ConnectionProvider provider) {
+      this.connectionProvider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * Borrows event loops. The client never disposes them. Default: Reactor Netty's shared loops.
+     *
+     * @param loops the event loops
+     * @return this builder
+     */
+    public Builder loopResources(LoopResources loops) {
+      this.loopResources = Objects.requireNonNull(loops, "loops");
+      return this;
+    }
+
+    Builder environment(Function<String, String> env, Path userHome) {
+      this.env = env;
+      this.userHome = userHome;
+      return this;
+    }
+
+    /**
+     * Builds the client. Reads the netrc file when the key comes from there.
+     *
+     * @return the client
+     * @throws IllegalArgumentException if the base URL is not an absolute http(s) URL
+     * @throws IllegalStateException if no API key can be found; the message says how to give one
+     */
+    public WandbClient build() {
+      String url = baseUrl;
+      if (url == null) {
+        String fromEnv = env.apply("WANDB_BASE_URL");
+        url = fromEnv == null || fromEnv.isBlank() ? DEFAULT_BASE_URL : fromEnv;
+      }
+      URI base = parseBaseUrl(url);
+      String key = Credentials.resolveApiKey(apiKey, env, userHome, base);
+      ClientSettings settings =
+          new ClientSettings(
+              base,
+              key,
+              timeout,
+              connectTimeout,
+              readTimeout,
+              new RetrySettings(maxRetries, firstBackoff, maxBackoff, maxRetryAfter),
+              userAgent(),
+              maxResponseBytes);
+      HttpCore http = new HttpCore(settings, connectionProvider, loopResources, maxConnections);
+      return new WandbClient(new ClientCore(http), env);
+    }
+
+    static URI parseBaseUrl(String url) {
+      String s = url.strip();
+      while (s.endsWith("/")) {
+        s = s.substring(0, s.length() - 1);
+      }
+      URI uri;
+      try {
+        uri = new URI(s);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("Invalid W&B base URL: " + e.getMessage(), e);
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "The W&B base URL must be an absolute http or https URL such as "
+                + DEFAULT_BASE_URL
+                + ", was '"
+                + s
+                + "'");
+      }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
+        throw new IllegalArgumentException(
+            "The W&B base URL must not have user info, a query or a fragment");
+      }
+      return uri;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+
+    static String userAgent() {
+      return "wandb4j/" + version() + " (Java " + System.getProperty("java.version") + ")";
+    }
+
+    static String version() {
+      try (InputStream in = WandbClient.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          Properties p = new Properties();
+          p.load(in);
+          return p.getProperty("version", "unknown");
+        }
+      } catch (IOException ignored) {
+        // fall through
+      }
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,497 @@
+package dev.wandb4j.internal;
+
+import dev.wandb4j.error.WandbException;
+import dev.wandb4j.error.WandbTransferException;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One download of one file to disk: writes {@code <name>.part} beside the target through an
+ * {@link AsynchronousFileChannel}, resumes after broken connections, verifies size and MD5, and
+ * moves the part file into place atomically. On error or cancel the part file is closed and
+ * removed. Used once, by one subscription.
+ */
+final class FileTransfer extends Downloader.ResumeState {
+  /** Buffers written at once; more are requested only as writes complete. */
+  static final int MAX_IN_FLIGHT = 4;
+
+  /** The shortest interval between two progress reports. */
+  static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
+
+  private final Downloader downloader;
+  private final FileData file;
+  private final Path root;
+  private final DownloadSpec spec;
+  private final MessageDigest md5;
+
+  private Path target;
+  private Path part;
+  private AsynchronousFileChannel channel;
+  private FileLock lock;
+  private boolean createdPart;
+  private boolean aborted;
+  private boolean committed;
+
+  /** Bytes accepted into the file (digested, written or being written). */
+  private long position;
+
+  /** Bytes whose writes have completed. */
+  private long written;
+
+  private long lastProgressNanos;
+
+  FileTransfer(
+      Downloader downloader,
+      FileData file,
+      String runLabel,
+      Path root,
+      DownloadSpec spec,
+      Supplier<Mono<FileData>> refresh) {
+    super(file, Downloader.describe(file, runLabel), refresh);
+    this.downloader = downloader;
+    this.file = file;
+    this.root = root;
+    this.spec = spec;
+    try {
+      this.md5 = MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is not available", e);
+    }
+  }
+
+  Mono<Path> run() {
+    return Mono.fromCallable(this::prepare)
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(
+            existing ->
+                existing.isPresent()
+                    ? Mono.just(existing.get())
+                    : Mono.defer(this::attempt)
+                        .retryWhen(downloader.retryPolicy(this))
+                        .onErrorMap(e -> Downloader.exhausted(e, this, progress()))
+                        .then(
+                            Mono.fromCallable(this::commit)
+                                .subscribeOn(Schedulers.boundedElastic())))
+        .onErrorResume(
+            e ->
+                Mono.fromRunnable(this::abort)
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .then(Mono.error(e)))
+        .doOnCancel(() -> Schedulers.boundedElastic().schedule(this::abort));
+  }
+
+  @Override
+  synchronized long progress() {
+    return written;
+  }
+
+  /** Checks the name and the target, and opens the part file; returns an existing target to keep. */
+  private Optional<Path> prepare() throws IOException {
+    target = SafePaths.resolve(root, file.name());
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new WandbTransferException(
+          "Cannot download " + what + " to " + target + ": a directory is in the way");
+    }
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !spec.replace()) {
+      if (spec.existOk()) {
+        return Optional.of(target);
+      }
+      throw new FileAlreadyExistsException(
+          target.toString(), null, "already exists; download with replace or existOk");
+    }
+    Path base = root.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(target.getParent());
+      Path realBase = base.toRealPath();
+      if (!target.getParent().toRealPath().startsWith(realBase)) {
+        throw new WandbTransferException(
+            "Refused to download "
+                + what
+                + ": a symbolic link under the download root leads outside it");
+      }
+      part = target.resolveSibling(target.getFileName() + ".part");
+      AsynchronousFileChannel ch =
+          AsynchronousFileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+      synchronized (this) {
+        channel = ch;
+        createdPart = true;
+        if (aborted) {
+          throw new WandbTransferException("Download of " + what + " was cancelled");
+        }
+      }
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        synchronized (this) {
+          createdPart = false;
+        }
+        throw new WandbTransferException(
+            "Another download of " + what + " into " + target.getParent() + " is in progress");
+      }
+      ch.truncate(0);
+    } catch (WandbException e) {
+      throw e;
+    } catch (IOException e) {
+      throw Downloader.diskError(part == null ? target : part, e);
+    }
+    return Optional.empty();
+  }
+
+  /** One request, from the bytes already written, streamed into the part file. */
+  private Mono<Void> attempt() {
+    long offset;
+    synchronized (this) {
+      offset = written;
+    }
+    if (attempts++ > 0 && expectedSize >= 0 && offset == expectedSize) {
+      return Mono.empty();
+    }
+    return Mono.create(
+        sink -> {
+          ChannelSink writer = new ChannelSink(sink);
+          sink.onCancel(writer::cancel);
+          downloader
+              .http()
+              .get(
+                  url,
+                  offset,
+                  offset > 0 ? validator : null,
+                  res -> {
+                    if (checkHeaders(res, offset, what) == 0 && offset > 0) {
+                      restart();
+                    }
+                  },
+                  what)
+              .subscribe(writer);
+        });
+  }
+
+  /** The server sent the whole body again: start the file over. */
+  private synchronized void restart() {
+    position = 0;
+    written = 0;
+    md5.reset();
+  }
+
+  private Path commit() throws IOException {
+    AsynchronousFileChannel ch;
+    long size;
+    byte[] digest;
+    synchronized (this) {
+      if (aborted) {
+        throw new WandbTransferException("Download of " + what + " was cancelled");
+      }
+      ch = channel;
+      size = written;
+      digest = md5.digest();
+    }
+    if (expectedSize >= 0 && size != expectedSize) {
+      throw Downloader.sizeMismatch(what, expectedSize, size);
+    }
+    if (spec.verifyChecksum() && file.md5() != null && !file.md5().isBlank()) {
+      String expected = file.md5().strip();
+      boolean hex = expected.length() == 32 && expected.matches("[0-9a-fA-F]{32}");
+      String actual =
+          hex ? HexFormat.of().formatHex(digest) : Base64.getEncoder().encodeToString(digest);
+      if (!actual.equalsIgnoreCase(expected) || !hex && !actual.equals(expected)) {
+        throw new WandbTransferException(
+            "MD5 mismatch for " + what + ": expected " + expected + ", got " + actual, null, true);
+      }
+    }
+    try {
+      if (ch.size() > size) {
+        ch.truncate(size);
+      }
+      releaseLock();
+      ch.close();
+      synchronized (this) {
+        channel = null;
+        if (aborted) {
+          throw new WandbTransferException("Download of " + what + " was cancelled");
+        }
+      }
+      if (!spec.replace() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(
+            target.toString(), null, "appeared during the download; use replace or existOk");
+      }
+      try {
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      synchronized (this) {
+        committed = true;
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw e;
+    } catch (IOException e) {
+      throw Downloader.diskError(target, e);
+    }
+    if (spec.progress() != null) {
+      spec.progress().update(size, expectedSize >= 0 ? expectedSize : size);
+    }
+    return target;
+  }
+
+  private void releaseLock() {
+    FileLock l = lock;
+    lock = null;
+    if (l != null && l.isValid()) {
+      try {
+        l.release();
+      } catch (IOException ignored) {
+        // closing the channel releases it too
+      }
+    }
+  }
+
+  /** Closes the part file and deletes it, unless the download already completed. */
+  private void abort() {
+    AsynchronousFileChannel ch;
+    boolean delete;
+    synchronized (this) {
+      if (committed || aborted) {
+        return;
+      }
+      aborted = true;
+      ch = channel;
+      channel = null;
+      delete = createdPart;
+    }
+    if (ch != null) {
+      releaseLock();
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // the file is deleted next
+      }
+    }
+    if (delete && part != null) {
+      try {
+        Files.deleteIfExists(part);
+      } catch (IOException ignored) {
+        // nothing more can be done; a .part file is never taken for a finished one
+      }
+    }
+  }
+
+  private void reportProgress(long done) {
+    DownloadSpec.Progress listener = spec.progress();
+    if (listener == null || expectedSize >= 0 && done >= expectedSize) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
+      lastProgressNanos = now;
+      listener.update(done, expectedSize);
+    }
+  }
+
+  /**
+   * Writes buffers at increasing positions with at most {@link #MAX_IN_FLIGHT} writes
+   * outstanding, asking for one more buffer each time a write completes, so a slow disk stops
+   * the socket being read. Completes once every write has settled; owns and releases every buffer
+   * it receives.
+   */
+  private final class ChannelSink implements CoreSubscriber<ByteBuf> {
+    private final MonoSink<Void> result;
+    private Subscription upstream;
+    private int inFlight;
+    private boolean upstreamDone;
+    private boolean finished;
+    private Throwable error;
+
+    ChannelSink(MonoSink<Void> result) {
+      this.result = result;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      upstream = s;
+      s.request(MAX_IN_FLIGHT);
+    }
+
+    @Override
+    public void onNext(ByteBuf buf) {
+      AsynchronousFileChannel ch;
+      long pos;
+      Throwable refused = null;
+      synchronized (FileTransfer.this) {
+        if (finished || error != null || aborted) {
+          buf.release();
+          return;
+        }
+        int n = buf.readableBytes();
+        if (expectedSize >= 0 && position + n > expectedSize) {
+          refused = Downloader.tooLong(what, expectedSize);
+          error = refused;
+          buf.release();
+          ch = null;
+          pos = 0;
+        } else {
+          if (buf.nioBufferCount() == 1) {
+            md5.update(buf.nioBuffer());
+          } else {
+            for (ByteBuffer b : buf.nioBuffers()) {
+              md5.update(b);
+            }
+          }
+          pos = position;
+          position += n;
+          inFlight++;
+          ch = channel;
+        }
+      }
+      if (refused != null) {
+        upstream.cancel();
+        maybeFinish();
+        return;
+      }
+      if (ch == null) {
+        writeFailed(buf, new IOException("channel closed"));
+        return;
+      }
+      ByteBuffer[] parts = buf.nioBuffers();
+      write(ch, buf, parts, 0, pos, 0);
+    }
+
+    private void write(
+        AsynchronousFileChannel ch, ByteBuf buf, ByteBuffer[] parts, int i, long pos, long done) {
+      ch.write(
+          parts[i],
+          pos,
+          null,
+          new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void attachment) {
+              long next = pos + n;
+              long total = done + n;
+              if (parts[i].hasRemaining()) {
+                write(ch, buf, parts, i, next, total);
+              } else if (i + 1 < parts.length) {
+                write(ch, buf, parts, i + 1, next, total);
+              } else {
+                buf.release();
+                onWritten(total);
+              }
+            }
+
+            @Override
+            public void failed(Throwable e, Void attachment) {
+              writeFailed(buf, e);
+            }
+          });
+    }
+
+    private void onWritten(long n) {
+      long done;
+      boolean more;
+      synchronized (FileTransfer.this) {
+        inFlight--;
+        written += n;
+        done = written;
+        more = !upstreamDone && error == null && !finished;
+      }
+      try {
+        reportProgress(done);
+      } catch (Throwable t) {
+        synchronized (FileTransfer.this) {
+          if (error == null) {
+            error = t;
+          }
+        }
+        upstream.cancel();
+        more = false;
+      }
+      if (more) {
+        upstream.request(1);
+      } else {
+        maybeFinish();
+      }
+    }
+
+    private void writeFailed(ByteBuf buf, Throwable e) {
+      buf.release();
+      synchronized (FileTransfer.this) {
+        inFlight--;
+        if (error == null) {
+          error =
+              e instanceof IOException
+                  ? Downloader.diskError(part, (IOException) e)
+                  : new WandbTransferException("Could not write " + part + ": " + e, e, false);
+        }
+      }
+      upstream.cancel();
+      maybeFinish();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      synchronized (FileTransfer.this) {
+        upstreamDone = true;
+        if (error == null) {
+          error = t;
+        }
+      }
+      maybeFinish();
+    }
+
+    @Override
+    public void onComplete() {
+      synchronized (FileTransfer.this) {
+        upstreamDone = true;
+      }
+      maybeFinish();
+    }
+
+    void cancel() {
+      synchronized (FileTransfer.this) {
+        finished = true;
+      }
+      upstream.cancel();
+    }
+
+    /** Signals the result once the body has ended (or failed) and no write is outstanding. */
+    private void maybeFinish() {
+      Throwable e;
+      synchronized (FileTransfer.this) {
+        if (finished || inFlight > 0 || !(upstreamDone || error != null)) {
+          return;
+        }
+        finished = true;
+        e = error;
+      }
+      if (e == null) {
+        result.success();
+      } else {
+        result.error(e);
+      }
+    }
+  }
+}

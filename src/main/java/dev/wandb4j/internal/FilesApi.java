@@ -1,0 +1,286 @@
+package dev.wandb4j.internal;
+
+import dev.wandb4j.RunPath;
+import dev.wandb4j.error.WandbException;
+import dev.wandb4j.error.WandbNotFoundException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The W&amp;B Files API operations: list, count, look up, delete. Internal. */
+public final class FilesApi {
+  /** W&amp;B's marker for a requested name that has no file. */
+  static final String MISSING_MD5 = "0";
+
+  private final GraphQlClient gql;
+
+  public FilesApi(GraphQlClient gql) {
+    this.gql = gql;
+  }
+
+  /**
+   * The pages of a listing, each fetched only when downstream demand reaches it. Each
+   * subscription starts afresh from {@code startCursor}.
+   */
+  public Flux<PageData> pages(
+      RunPath run,
+      List<String> names,
+      String pattern,
+      int perPage,
+      boolean upload,
+      String startCursor) {
+    return Flux.defer(
+        () -> {
+          Set<String> seen = new HashSet<>();
+          if (startCursor != null) {
+            seen.add(startCursor);
+          }
+          return onDemand(() -> page(run, names, pattern, perPage, upload, startCursor, seen))
+              .expand(
+                  page ->
+                      page.hasNextPage()
+                          ? onDemand(
+                              () ->
+                                  page(run, names, pattern, perPage, upload, page.endCursor(), seen))
+                          : Mono.empty());
+        });
+  }
+
+  /** A Mono that subscribes to its source only once it is requested, not when subscribed. */
+  private static <T> Mono<T> onDemand(Supplier<Mono<T>> source) {
+    return Mono.just(Boolean.TRUE).flatMap(ignored -> source.get());
+  }
+
+  private Mono<PageData> page(
+      RunPath run,
+      List<String> names,
+      String pattern,
+      int perPage,
+      boolean upload,
+      String cursor,
+      Set<String> seen) {
+    Map<String, Object> vars = runVariables(run);
+    vars.put("fileNames", names);
+    vars.put("upload", upload);
+    vars.put("pattern", pattern);
+    vars.put("fileLimit", perPage);
+    vars.put("fileCursor", cursor);
+    return gql.execute(Operation.RUN_FILES, vars, Dtos.ProjectData.class, "files of run " + run)
+        .map(data -> toPage(run, data, cursor, seen));
+  }
+
+  static PageData toPage(RunPath run, Dtos.ProjectData data, String cursor, Set<String> seen) {
+    Dtos.RunDto runDto = requireRun(run, data);
+    Dtos.FileConnectionDto conn = runDto.files();
+    if (conn == null) {
+      return new PageData(List.of(), null, false);
+    }
+    long projectId = runDto.projectId() == null ? -1 : runDto.projectId();
+    List<Dtos.FileEdgeDto> edges = conn.edges() == null ? List.of() : conn.edges();
+    List<FileData> files = new ArrayList<>(edges.size());
+    String lastEdgeCursor = null;
+    for (Dtos.FileEdgeDto edge : edges) {
+      if (edge == null) {
+        continue;
+      }
+      if (edge.cursor() != null) {
+        lastEdgeCursor = edge.cursor();
+      }
+      if (edge.node() != null && !MISSING_MD5.equals(edge.node().md5())) {
+        files.add(toFile(run, edge.node(), projectId));
+      }
+    }
+    boolean hasNext =
+        conn.pageInfo() != null && Boolean.TRUE.equals(conn.pageInfo().hasNextPage());
+    String next = lastEdgeCursor != null ? lastEdgeCursor : endCursor(conn);
+    if (hasNext) {
+      if (edges.isEmpty()) {
+        throw new WandbException(
+            "W&B returned an empty page of files of run "
+                + run
+                + " that claims more follow (after cursor "
+                + cursor
+                + "); stopping instead of asking again forever",
+            null,
+            false);
+      }
+      if (next == null) {
+        throw new WandbException(
+            "W&B returned a page of files of run "
+                + run
+                + " that claims more follow but gives no cursor to continue from",
+            null,
+            false);
+      }
+      if (!seen.add(next)) {
+        throw new WandbException(
+            "W&B returned cursor "
+                + next
+                + " again while listing files of run "
+                + run
+                + "; stopping instead of looping",
+            null,
+            false);
+      }
+    }
+    return new PageData(files, next, hasNext);
+  }
+
+  private static String endCursor(Dtos.FileConnectionDto conn) {
+    return conn.pageInfo() == null ? null : conn.pageInfo().endCursor();
+  }
+
+  private static Dtos.RunDto requireRun(RunPath run, Dtos.ProjectData data) {
+    if (data.project() == null) {
+      throw new WandbNotFoundException(
+          "Project "
+              + run.entity()
+              + "/"
+              + run.project()
+              + " not found, or the API key has no access to it (run "
+              + run
+              + ")");
+    }
+    if (data.project().run() == null) {
+      throw new WandbNotFoundException("Run " + run + " not found");
+    }
+    return data.project().run();
+  }
+
+  static FileData toFile(RunPath run, Dtos.FileNodeDto node, long projectId) {
+    if (node.id() == null || node.id().isEmpty()) {
+      throw badFile(run, node, "it has no id");
+    }
+    if (node.name() == null || node.name().isEmpty()) {
+      throw badFile(run, node, "it has no name");
+    }
+    if (node.sizeBytes() == null) {
+      throw badFile(run, node, "it has no sizeBytes");
+    }
+    if (node.sizeBytes() < 0) {
+      throw badFile(run, node, "its sizeBytes is negative (" + node.sizeBytes() + ")");
+    }
+    return new FileData(
+        node.id(),
+        node.name(),
+        node.url(),
+        node.directUrl(),
+        node.sizeBytes(),
+        node.md5(),
+        node.mimetype(),
+        parseInstant(node.updatedAt()),
+        projectId);
+  }
+
+  private static WandbException badFile(RunPath run, Dtos.FileNodeDto node, String why) {
+    String name = node.name() == null ? "(unnamed)" : node.name();
+    if (name.length() > 200) {
+      name = name.substring(0, 200) + "...";
+    }
+    return new WandbException(
+        "W&B described file '" + name + "' of run " + run + " in a way this client cannot use: " + why,
+        null,
+        false);
+  }
+
+  static Instant parseInstant(String s) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException withoutOffset) {
+      try {
+        return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException unreadable) {
+        return null;
+      }
+    }
+  }
+
+  /** W&amp;B's {@code fileCount}: the run's total, whatever filter a listing uses. */
+  public Mono<Long> fileCount(RunPath run) {
+    return gql.execute(
+            Operation.RUN_FILE_COUNT,
+            runVariables(run),
+            Dtos.ProjectData.class,
+            "file count of run " + run)
+        .map(
+            data -> {
+              Long count = requireRun(run, data).fileCount();
+              return count == null ? 0L : count;
+            });
+  }
+
+  /** One file by exact name; {@link WandbNotFoundException} if the run has none of that name. */
+  public Mono<FileData> file(RunPath run, String name) {
+    Map<String, Object> vars = runVariables(run);
+    vars.put("fileNames", List.of(name));
+    vars.put("upload", false);
+    vars.put("pattern", null);
+    vars.put("fileLimit", 1);
+    vars.put("fileCursor", null);
+    return gql.execute(
+            Operation.RUN_FILES, vars, Dtos.ProjectData.class, "file '" + name + "' of run " + run)
+        .flatMap(
+            data -> {
+              PageData page = toPage(run, data, null, new HashSet<>());
+              for (FileData f : page.files()) {
+                if (f.name().equals(name)) {
+                  return Mono.just(f);
+                }
+              }
+              return Mono.error(
+                  new WandbNotFoundException("Run " + run + " has no file named '" + name + "'"));
+            });
+  }
+
+  /**
+   * Deletes files of one project in a single mutation.
+   *
+   * @return the number of files deleted
+   */
+  public Mono<Long> delete(List<String> ids, long projectId, String what) {
+    if (projectId < 0) {
+      return Mono.error(
+          new WandbException(
+              "Cannot delete " + what + ": W&B did not say which project the run belongs to",
+              null,
+              false));
+    }
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("files", ids);
+    vars.put("projectId", projectId);
+    return gql.execute(Operation.DELETE_FILES, vars, Dtos.DeleteData.class, what)
+        .flatMap(
+            data -> {
+              if (data.deleteFiles() == null || !Boolean.TRUE.equals(data.deleteFiles().success())) {
+                return Mono.error(
+                    new WandbException(
+                        "W&B did not confirm the deletion of " + what + "; list the run to check",
+                        null,
+                        false));
+              }
+              return Mono.just((long) ids.size());
+            });
+  }
+
+  private static Map<String, Object> runVariables(RunPath run) {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("project", run.project());
+    vars.put("entity", run.entity());
+    vars.put("name", run.runId());
+    return vars;
+  }
+}

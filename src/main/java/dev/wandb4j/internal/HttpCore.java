@@ -1,0 +1,512 @@
+package dev.wandb4j.internal;
+
+import dev.wandb4j.error.WandbAuthenticationException;
+import dev.wandb4j.error.WandbConnectionException;
+import dev.wandb4j.error.WandbException;
+import dev.wandb4j.error.WandbHttpException;
+import dev.wandb4j.error.WandbNotFoundException;
+import dev.wandb4j.error.WandbRateLimitedException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.util.retry.Retry;
+
+/**
+ * The client's HTTP layer over one Reactor Netty {@link HttpClient}: adds the credentials only to
+ * the API origin, follows redirects by hand (so that no header leaks to another origin), maps
+ * statuses to typed errors, and retries. Internal.
+ */
+public final class HttpCore {
+  private static final Logger log = Loggers.getLogger(HttpCore.class);
+
+  /** Redirects followed for one request before giving up. */
+  static final int MAX_REDIRECTS = 10;
+
+  /** How much of an error body is kept for the exception. */
+  static final int MAX_EXCERPT = 1024;
+
+  /** The largest chunk of body the HTTP decoder hands over at once. */
+  static final int MAX_CHUNK_SIZE = 1 << 20;
+
+  private final ClientSettings settings;
+  private final ApiOrigin origin;
+  private final String authorization;
+  private final HttpClient http;
+  private final ConnectionProvider ownedProvider;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Creates the HTTP layer.
+   *
+   * @param settings the client's settings
+   * @param provider a borrowed connection provider, or {@code null} to create (and own) one
+   * @param loops borrowed event loops, or {@code null} for Reactor Netty's shared ones
+   * @param maxConnections the size of an owned pool
+   */
+  // maxChunkSize is deprecated because Netty 5 drops it; Netty 4 still splits bodies into chunks
+  // of at most this size (8 KiB by default), and larger chunks mean far fewer file writes.
+  @SuppressWarnings("deprecation")
+  public HttpCore(
+      ClientSettings settings, ConnectionProvider provider, LoopResources loops, int maxConnections) {
+    this.settings = settings;
+    this.origin = ApiOrigin.of(settings.baseUrl());
+    this.authorization =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
+    if (provider == null) {
+      this.ownedProvider =
+          ConnectionProvider.builder("wandb4j")
+              .maxConnections(maxConnections)
+              .pendingAcquireMaxCount(-1)
+              .pendingAcquireTimeout(Duration.ofHours(1))
+              .maxIdleTime(Duration.ofSeconds(30))
+              .build();
+      provider = ownedProvider;
+    } else {
+      this.ownedProvider = null;
+    }
+    HttpClient client =
+        HttpClient.create(provider)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+            .responseTimeout(settings.readTimeout())
+            .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK_SIZE))
+            .followRedirect(false)
+            .disableRetry(true);
+    if (loops != null) {
+      client = client.runOn(loops);
+    }
+    this.http = client;
+  }
+
+  public ClientSettings settings() {
+    return settings;
+  }
+
+  public ApiOrigin origin() {
+    return origin;
+  }
+
+  /** Fails fast once the client is closed. */
+  public void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("This WandbClient is closed");
+    }
+  }
+
+  /**
+   * Closes what this layer created; borrowed resources are left alone. Idempotent.
+   *
+   * @return completes when the owned pool is disposed
+   */
+  public Mono<Void> closeAsync() {
+    if (!closed.compareAndSet(false, true) || ownedProvider == null) {
+      return Mono.empty();
+    }
+    return ownedProvider.disposeLater();
+  }
+
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  private HttpClient clientFor(URI uri, Function<HttpHeaders, HttpHeaders> extra) {
+    boolean trusted = origin.contains(uri);
+    return http.headers(
+        h -> {
+          h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
+          if (trusted) {
+            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+          }
+          extra.apply(h);
+        });
+  }
+
+  /**
+   * One POST of a JSON body to the API, its 200 answer parsed by {@code parser}; other statuses
+   * become typed errors. Not retried here.
+   */
+  <T> Mono<T> postJson(URI uri, byte[] body, BodyParser<T> parser, String what) {
+    return Mono.defer(
+        () -> {
+          ensureOpen();
+          return clientFor(
+                  uri,
+                  h ->
+                      h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                          .set(HttpHeaderNames.ACCEPT, "application/json"))
+              .request(HttpMethod.POST)
+              .uri(uri.toString())
+              .send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(body)))
+              .response(
+                  (res, content) -> {
+                    int status = res.status().code();
+                    if (status == 200) {
+                      return collect(content, settings.maxResponseBytes(), what, parser);
+                    }
+                    return excerpt(content)
+                        .flatMap(text -> Mono.error(statusError(res, uri, "POST", text, what)));
+                  })
+              .next();
+        });
+  }
+
+  /**
+   * One GET, following redirects, whose 2xx body is emitted as buffers that the subscriber owns
+   * and must release. {@code onHeaders} sees the final response before any byte and may throw to
+   * refuse it. Not retried here.
+   *
+   * @param uri the URI to get
+   * @param offset where to start, or 0 for the whole body (sends {@code Range} when positive)
+   * @param ifRange a validator for {@code If-Range}, or {@code null}
+   * @param onHeaders called with the final 2xx response
+   * @param what names the resource in error messages
+   */
+  Flux<ByteBuf> get(
+      URI uri,
+      long offset,
+      String ifRange,
+      java.util.function.Consumer<HttpClientResponse> onHeaders,
+      String what) {
+    return get(uri, offset, ifRange, onHeaders, what, 0)
+        .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+  }
+
+  private Flux<ByteBuf> get(
+      URI uri,
+      long offset,
+      String ifRange,
+      java.util.function.Consumer<HttpClientResponse> onHeaders,
+      String what,
+      int hop) {
+    return Flux.defer(
+            () -> {
+              ensureOpen();
+              if (log.isDebugEnabled()) {
+                log.debug("GET {} (hop {}, offset {})", Redaction.uri(uri), hop, offset);
+              }
+              return clientFor(
+                      uri,
+                      h -> {
+                        if (offset > 0) {
+                          h.set(HttpHeaderNames.RANGE, "bytes=" + offset + "-");
+                          if (ifRange != null) {
+                            h.set(HttpHeaderNames.IF_RANGE, ifRange);
+                          }
+                        }
+                        return h;
+                      })
+                  .get()
+                  .uri(uri.toString())
+                  .response(
+                      (res, content) -> {
+                        int status = res.status().code();
+                        if (status >= 300 && status < 400 && status != 304) {
+                          URI next = redirectTarget(uri, res, hop, what);
+                          return content.then(Mono.error(new Redirect(next)));
+                        }
+                        if (status >= 200 && status < 300) {
+                          onHeaders.accept(res);
+                          return content.retain();
+                        }
+                        boolean trusted = origin.contains(uri);
+                        return (trusted ? excerpt(content) : content.then(Mono.just("")))
+                            .flatMap(text -> Mono.error(statusError(res, uri, "GET", text, what)));
+                      });
+            })
+        .onErrorResume(
+            Redirect.class, r -> get(r.target, offset, ifRange, onHeaders, what, hop + 1));
+  }
+
+  private URI redirectTarget(URI current, HttpClientResponse res, int hop, String what) {
+    String location = res.responseHeaders().get(HttpHeaderNames.LOCATION);
+    String from = Redaction.uri(current);
+    if (location == null || location.isBlank()) {
+      throw new WandbHttpException(
+          "Redirect without a Location header from " + from + " for " + what,
+          res.status().code(),
+          "GET",
+          from,
+          "");
+    }
+    if (hop + 1 > MAX_REDIRECTS) {
+      throw new WandbHttpException(
+          "Too many redirects (more than " + MAX_REDIRECTS + ") for " + what + ", last from " + from,
+          res.status().code(),
+          "GET",
+          from,
+          "");
+    }
+    URI next;
+    try {
+      next = current.resolve(new URI(location.strip()));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new WandbHttpException(
+          "Redirect to an invalid URL from " + from + " for " + what,
+          res.status().code(),
+          "GET",
+          from,
+          "");
+    }
+    String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
+      throw new WandbHttpException(
+          "Refused a redirect to a non-http(s) URL from " + from + " for " + what,
+          res.status().code(),
+          "GET",
+          from,
+          "");
+    }
+    if (scheme.equals("http") && "https".equalsIgnoreCase(current.getScheme())) {
+      throw new WandbHttpException(
+          "Refused a redirect from https to plain http ("
+              + Redaction.uri(next)
+              + ") for "
+              + what
+              + ": the transfer would no longer be private",
+          res.status().code(),
+          "GET",
+          from,
+          "");
+    }
+    return next;
+  }
+
+  /** Maps a non-success status to the exception a caller can act on. */
+  WandbException statusError(
+      HttpClientResponse res, URI uri, String method, String excerpt, String what) {
+    int status = res.status().code();
+    String shown = Redaction.uri(uri);
+    boolean api = origin.contains(uri);
+    String where = method + " " + shown;
+    switch (status) {
+      case 401:
+      case 403:
+        if (api) {
+          return new WandbAuthenticationException(
+              "W&B refused the credentials (HTTP "
+                  + status
+                  + ") for "
+                  + what
+                  + " at "
+                  + where
+                  + ": check the API key (WANDB_API_KEY, netrc or apiKey(...)) and that it has"
+                  + " access to this entity and project",
+              status,
+              method,
+              shown,
+              excerpt);
+        }
+        return new WandbHttpException(
+            "Storage refused the download of "
+                + what
+                + " (HTTP "
+                + status
+                + ") at "
+                + where
+                + ": the signed URL may have expired",
+            status,
+            method,
+            shown,
+            "");
+      case 404:
+        return new WandbNotFoundException(
+            "Not found (HTTP 404): " + what + " at " + where);
+      case 429:
+        return new WandbRateLimitedException(
+            "W&B is rate limiting requests (HTTP 429) for "
+                + what
+                + " at "
+                + where
+                + "; retries were used up: wait and try again, or lower concurrency",
+            method,
+            shown,
+            retryAfter(res.responseHeaders()));
+      default:
+        String hint =
+            status >= 500 && status != 501
+                ? "; the server failed and retries were used up: try again later"
+                : "";
+        return new WandbHttpException(
+            "HTTP " + status + " for " + what + " at " + where + hint, status, method, shown, excerpt);
+    }
+  }
+
+  static Duration retryAfter(HttpHeaders headers) {
+    String value = headers.get(HttpHeaderNames.RETRY_AFTER);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.strip();
+    try {
+      long seconds = Long.parseLong(v);
+      return seconds < 0 ? Duration.ZERO : Duration.ofSeconds(Math.min(seconds, 86_400));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (DateTimeParseException notDate) {
+        return null;
+      }
+    }
+  }
+
+  /** Reads at most {@link #MAX_EXCERPT} bytes of an error body as text. */
+  private static Mono<String> excerpt(ByteBufFlux content) {
+    return content
+        .reduceWith(
+            StringBuilder::new,
+            (sb, buf) -> {
+              int room = MAX_EXCERPT - sb.length();
+              if (room > 0) {
+                int n = Math.min(room, buf.readableBytes());
+                sb.append(buf.toString(buf.readerIndex(), n, StandardCharsets.UTF_8));
+              }
+              return sb;
+            })
+        .map(sb -> sb.length() > MAX_EXCERPT ? sb.substring(0, MAX_EXCERPT) : sb.toString())
+        .defaultIfEmpty("")
+        .onErrorReturn("");
+  }
+
+  /**
+   * Collects a body of at most {@code max} bytes without copying it, and parses it; the buffers
+   * are released whatever happens.
+   */
+  private static <T> Mono<T> collect(ByteBufFlux content, int max, String what, BodyParser<T> p) {
+    return Mono.usingWhen(
+        Mono.fromSupplier(() -> Unpooled.compositeBuffer(Integer.MAX_VALUE)),
+        composite ->
+            content
+                .doOnNext(
+                    buf -> {
+                      if ((long) composite.readableBytes() + buf.readableBytes() > max) {
+                        throw new WandbException(
+                            "The response for "
+                                + what
+                                + " is larger than "
+                                + max
+                                + " bytes, the most this client reads; ask for smaller pages",
+                            null,
+                            false);
+                      }
+                      composite.addComponent(true, buf.retain());
+                    })
+                .then(Mono.fromCallable(() -> p.parse(composite))),
+        HttpCore::release,
+        (composite, e) -> release(composite),
+        HttpCore::release);
+  }
+
+  private static Mono<Void> release(CompositeByteBuf composite) {
+    return Mono.fromRunnable(() -> ReferenceCountUtil.safeRelease(composite));
+  }
+
+  /**
+   * Retries an attempt as the settings say: retryable failures (connection errors, timeouts, 429,
+   * 5xx except 501) with backoff and jitter, honouring a bounded {@code Retry-After}; others at
+   * once. Failures are first translated to {@link WandbException}s.
+   */
+  public <T> Mono<T> withRetries(Mono<T> attempt, String what) {
+    RetrySettings retry = settings.retry();
+    return attempt
+        .onErrorMap(e -> translate(e, what))
+        .retryWhen(
+            Retry.from(
+                signals ->
+                    signals.concatMap(
+                        signal -> {
+                          Throwable e = signal.failure();
+                          if (!isRetryable(e) || signal.totalRetries() >= retry.maxRetries()) {
+                            return Mono.error(e);
+                          }
+                          Duration wait = delayFor(e, signal.totalRetries());
+                          if (log.isDebugEnabled()) {
+                            log.debug(
+                                "Retrying {} in {} ms after: {}", what, wait.toMillis(), e.toString());
+                          }
+                          return Mono.delay(wait);
+                        })));
+  }
+
+  Duration delayFor(Throwable e, long retriesSoFar) {
+    RetrySettings retry = settings.retry();
+    if (e instanceof WandbRateLimitedException) {
+      Duration asked = ((WandbRateLimitedException) e).retryAfter();
+      if (asked != null) {
+        return retry.boundRetryAfter(asked);
+      }
+    }
+    return retry.backoff(retriesSoFar);
+  }
+
+  static boolean isRetryable(Throwable e) {
+    return e instanceof WandbException && ((WandbException) e).isRetryable();
+  }
+
+  /** Turns transport failures into typed, retryable errors; leaves typed errors alone. */
+  static Throwable translate(Throwable e, String what) {
+    if (e instanceof WandbException) {
+      return e;
+    }
+    if (e instanceof TimeoutException || e instanceof ReadTimeoutException) {
+      return new WandbConnectionException("Timed out waiting for the server: " + what, e);
+    }
+    if (e instanceof PrematureCloseException) {
+      return new WandbConnectionException(
+          "The server closed the connection before answering completely: " + what, e);
+    }
+    if (e instanceof IOException) {
+      return new WandbConnectionException(
+          "Connection failed (" + e.getClass().getSimpleName() + "): " + what, e);
+    }
+    return e;
+  }
+
+  /** Parses a collected body; may throw. */
+  @FunctionalInterface
+  interface BodyParser<T> {
+    T parse(ByteBuf body) throws Exception;
+  }
+
+  /** Carries a redirect out of a response handler, after its connection is released. */
+  private static final class Redirect extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient URI target;
+
+    Redirect(URI target) {
+      super(null, null, false, false);
+      this.target = target;
+    }
+  }
+}

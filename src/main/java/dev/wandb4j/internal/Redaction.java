@@ -1,0 +1,49 @@
+package dev.wandb4j.internal;
+
+import java.net.URI;
+
+/** Makes URIs safe to show: no query string (signed URLs keep signatures there), no user info. */
+public final class Redaction {
+  private Redaction() {}
+
+  /**
+   * The URI without user info, query or fragment.
+   *
+   * @param uri any URI
+   * @return {@code scheme://host[:port]/path}
+   */
+  public static String uri(URI uri) {
+    if (uri == null) {
+      return "null";
+    }
+    if (uri.getHost() == null) {
+      return "(invalid URL)";
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(uri.getScheme()).append("://").append(uri.getHost());
+    if (uri.getPort() != -1) {
+      sb.append(':').append(uri.getPort());
+    }
+    if (uri.getRawPath() != null) {
+      sb.append(uri.getRawPath());
+    }
+    return sb.toString();
+  }
+
+  /**
+   * A URL string without its query string, or a placeholder if it is not a URL.
+   *
+   * @param url a URL as a string
+   * @return the safe form
+   */
+  public static String url(String url) {
+    if (url == null) {
+      return "null";
+    }
+    try {
+      return uri(URI.create(url));
+    } catch (IllegalArgumentException e) {
+      return "(invalid URL)";
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.wandb4j.internal;
+
+import dev.wandb4j.error.WandbTransferException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * Checks file names from the server before they touch the disk. A name is a relative POSIX path
+ * of plain segments; anything that could land outside the download root is refused.
+ */
+public final class SafePaths {
+  private SafePaths() {}
+
+  /**
+   * The path a file of this name is written to under {@code root}.
+   *
+   * @param root the download root
+   * @param name the file's name as the server sent it
+   * @return {@code root/name}, normalised, inside root
+   * @throws WandbTransferException if the name is empty, absolute, has a drive letter, a
+   *     backslash, a control character, an empty, {@code .} or {@code ..} segment, or resolves
+   *     outside root
+   */
+  public static Path resolve(Path root, String name) {
+    String why = problem(name);
+    if (why != null) {
+      throw refused(name, why);
+    }
+    Path base = root.toAbsolutePath().normalize();
+    Path target;
+    try {
+      target = base.resolve(name).normalize();
+    } catch (InvalidPathException e) {
+      throw refused(name, "it is not a valid path on this system");
+    }
+    if (!target.startsWith(base) || target.equals(base)) {
+      throw refused(name, "it resolves outside the download root");
+    }
+    return target;
+  }
+
+  /** Why a name is unsafe, or {@code null} if it is fine. */
+  static String problem(String name) {
+    if (name == null || name.isEmpty()) {
+      return "it is empty";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+        return "it contains a control character";
+      }
+      if (c == '\\') {
+        return "it contains a backslash";
+      }
+      if (c == '\u2028' || c == '\u2029') {
+        return "it contains a line separator";
+      }
+    }
+    if (name.charAt(0) == '/') {
+      return "it is absolute";
+    }
+    if (name.length() >= 2 && name.charAt(1) == ':' && Character.isLetter(name.charAt(0))) {
+      return "it starts with a drive letter";
+    }
+    if (java.io.File.separatorChar == '\\' && name.indexOf(':') >= 0) {
+      return "it contains a colon";
+    }
+    int start = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      if (i == name.length() || name.charAt(i) == '/') {
+        String segment = name.substring(start, i);
+        if (segment.isEmpty()) {
+          return "it has an empty path segment";
+        }
+        if (segment.equals(".") || segment.equals("..")) {
+          return "it has a '" + segment + "' segment";
+        }
+        start = i + 1;
+      }
+    }
+    return null;
+  }
+
+  private static WandbTransferException refused(String name, String why) {
+    return new WandbTransferException(
+        "Refused to download a file named '" + printable(name) + "': " + why, null, false);
+  }
+
+  /** The name with control characters escaped and its length bounded, for messages. */
+  public static String printable(String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder();
+    int limit = Math.min(s.length(), 300);
+    for (int i = 0; i < limit; i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    if (s.length() > limit) {
+      sb.append("...");
+    }
+    return sb.toString();
+  }
+}
