@@ -1,0 +1,116 @@
+package dev.wandb4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
+
+class ClientConfigurationTest {
+  @TempDir Path home;
+
+  private WandbClient.Builder builder(Map<String, String> env) {
+    return WandbClient.builder().environment(env::get, home);
+  }
+
+  @Test
+  void baseUrlDefaultsToThePublicApiAndDropsTrailingSlashes() {
+    try (WandbClient c = builder(Map.of("WANDB_API_KEY", "k")).build()) {
+      assertThat(c.baseUrl().toString()).isEqualTo("https://api.wandb.ai");
+    }
+    try (WandbClient c =
+        builder(Map.of("WANDB_API_KEY", "k", "WANDB_BASE_URL", "https://w.example.com/api//"))
+            .build()) {
+      assertThat(c.baseUrl().toString()).isEqualTo("https://w.example.com/api");
+    }
+    try (WandbClient c =
+        builder(Map.of("WANDB_BASE_URL", "https://ignored"))
+            .baseUrl("http://localhost:8080/")
+            .apiKey("k")
+            .build()) {
+      assertThat(c.baseUrl().toString()).isEqualTo("http://localhost:8080");
+    }
+  }
+
+  @Test
+  void aMalformedBaseUrlIsRefused() {
+    for (String bad : new String[] {"api.wandb.ai", "ftp://x", "https://x/?q=1", "https://u:p@x"}) {
+      assertThatThrownBy(() -> builder(Map.of()).baseUrl(bad).apiKey("k").build())
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void withoutAKeyBuildSaysHowToProvideOne() {
+    assertThatThrownBy(() -> builder(Map.of()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("WANDB_API_KEY");
+  }
+
+  @Test
+  void settersRefuseNonsense() {
+    WandbClient.Builder b = WandbClient.builder();
+    assertThatThrownBy(() -> b.timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxRetries(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxConnections(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void runPathsUseTheClientsEnvironmentForShortForms() {
+    try (WandbClient c =
+        builder(Map.of("WANDB_API_KEY", "k", "WANDB_ENTITY", "acme", "WANDB_PROJECT", "vision"))
+            .build()) {
+      assertThat(c.run("r1").path()).isEqualTo(RunPath.of("acme", "vision", "r1"));
+    }
+  }
+
+  @Test
+  void closeIsIdempotentAndABorrowedPoolIsLeftOpen() {
+    DisposableServer server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .handle(
+                (req, res) ->
+                    res.header("Content-Type", "application/json")
+                        .sendString(
+                            Mono.just("{\"data\":{\"project\":{\"run\":{\"fileCount\":3}}}}")))
+            .bindNow();
+    ConnectionProvider shared = ConnectionProvider.create("shared-test", 4);
+    String base = "http://127.0.0.1:" + server.port();
+    try {
+      WandbClient c = builder(Map.of()).baseUrl(base).apiKey("k").connectionProvider(shared).build();
+      assertThat(c.run("a/b/c").fileCount().block(Duration.ofSeconds(5))).isEqualTo(3L);
+      c.close();
+      c.close();
+      c.closeAsync().block(Duration.ofSeconds(5));
+      assertThat(shared.isDisposed()).isFalse();
+      assertThatThrownBy(() -> c.run("a/b/c")).isInstanceOf(IllegalStateException.class);
+      try (WandbClient again =
+          builder(Map.of()).baseUrl(base).apiKey("k").connectionProvider(shared).build()) {
+        assertThat(again.run("a/b/c").fileCount().block(Duration.ofSeconds(5))).isEqualTo(3L);
+      }
+    } finally {
+      shared.disposeLater().block(Duration.ofSeconds(5));
+      server.disposeNow();
+    }
+  }
+
+  @Test
+  void theKeyNeverAppearsInToString() {
+    try (WandbClient c = builder(Map.of()).apiKey("sekrit-key-value").build()) {
+      assertThat(c.toString()).doesNotContain("sekrit");
+      assertThat(c.run("a/b/c").toString()).doesNotContain("sekrit");
+    }
+  }
+}
