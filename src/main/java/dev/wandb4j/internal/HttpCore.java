@@ -232,14 +232,14 @@ public final class HttpCore {
                         int status = res.status().code();
                         if (status >= 300 && status < 400 && status != 304) {
                           URI next = redirectTarget(uri, res, hop, what);
-                          return content.then(Mono.error(new Redirect(next)));
+                          return drain(content).then(Mono.error(new Redirect(next)));
                         }
                         if (status >= 200 && status < 300) {
                           onHeaders.accept(res);
                           return content.retain();
                         }
                         boolean trusted = origin.contains(uri);
-                        return (trusted ? excerpt(content) : content.then(Mono.just("")))
+                        return (trusted ? excerpt(content) : drain(content).thenReturn(""))
                             .flatMap(text -> Mono.error(statusError(res, uri, "GET", text, what)));
                       });
             })
@@ -379,6 +379,14 @@ public final class HttpCore {
         return null;
       }
     }
+  }
+
+  /**
+   * Reads a body to its end and drops it. Not {@code then()}: that would hand each buffer to the
+   * discard hook as well as to Reactor Netty, releasing it twice.
+   */
+  private static Mono<Void> drain(ByteBufFlux content) {
+    return content.reduce(0L, (n, buf) -> n + buf.readableBytes()).then();
   }
 
   /** Reads at most {@link #MAX_EXCERPT} bytes of an error body as text. */
