@@ -123,14 +123,14 @@ class ResumeTest {
   }
 
   @Test
-  void contentResumesToo() {
+  void contentResumesToo() throws IOException {
     server = new RawHttpServer(breaksOnceThen(true));
     assertThat(collect(listed(DATA.length))).isEqualTo(DATA);
     assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=" + CUT + "-");
   }
 
   @Test
-  void contentSkipsWhatItAlreadyEmittedWhenTheServerIgnoresRange() {
+  void contentSkipsWhatItAlreadyEmittedWhenTheServerIgnoresRange() throws IOException {
     server = new RawHttpServer(breaksOnceThen(false));
     assertThat(collect(listed(DATA.length))).isEqualTo(DATA);
   }

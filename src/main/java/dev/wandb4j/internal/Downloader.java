@@ -197,7 +197,7 @@ public final class Downloader {
 
   static WandbTransferException tooLong(String what, long size) {
     return new WandbTransferException(
-        "The server sent more than the " + size + " bytes W&B lists for " + what, null, true);
+        "The server sent more than the " + size + " bytes W&B lists for " + what, null, false);
   }
 
   static WandbTransferException sizeMismatch(String what, long expected, long actual) {

@@ -1,0 +1,120 @@
+package dev.wandb4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * Memory does not grow with file size: a separate JVM with a 64 MiB heap and 64 MiB of direct
+ * memory serves and downloads a 1 GiB file, MD5 verified.
+ */
+class LowMemoryDownloadTest {
+  static final int BLOCK = 64 * 1024;
+  static final long SIZE = 1L << 30;
+
+  @Test
+  void aOneGibDownloadSucceedsInSixtyFourMibOfHeapAndDirectMemory(@TempDir Path dir)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-XX:MaxDirectMemorySize=64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Child.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    boolean done = p.waitFor(5, TimeUnit.MINUTES);
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertThat(done).as(output).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("downloaded " + SIZE);
+    assertThat(dir.resolve("big/checkpoint.bin")).doesNotExist();
+  }
+
+  /** Runs in the small JVM: serves a generated file on loopback and downloads it. */
+  public static final class Child {
+    public static void main(String[] args) throws Exception {
+      Path dir = Path.of(args[0]);
+      byte[] block = new byte[BLOCK];
+      new Random(1).nextBytes(block);
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      for (long i = 0; i < SIZE / BLOCK; i++) {
+        md5.update(block);
+      }
+      String digest = Base64.getEncoder().encodeToString(md5.digest());
+      DisposableServer[] holder = new DisposableServer[1];
+      DisposableServer server =
+          HttpServer.create()
+              .host("127.0.0.1")
+              .port(0)
+              .route(
+                  r ->
+                      r.post(
+                              "/graphql",
+                              (req, res) ->
+                                  res.header("Content-Type", "application/json")
+                                      .sendString(
+                                          Mono.fromSupplier(
+                                              () -> page(holder[0].port(), digest))))
+                          .get(
+                              "/files/acme/proj/run1/big/checkpoint.bin",
+                              (req, res) ->
+                                  res.header("Content-Length", String.valueOf(SIZE))
+                                      .send(
+                                          Flux.range(0, (int) (SIZE / BLOCK))
+                                              .map(i -> Unpooled.wrappedBuffer(block)))))
+              .bindNow();
+      holder[0] = server;
+      try (WandbClient client =
+          WandbClient.builder()
+              .baseUrl("http://127.0.0.1:" + server.port())
+              .apiKey("low-memory-test-key")
+              .build()) {
+        File f = client.run("acme/proj/run1").files().blockFirst(Duration.ofSeconds(30));
+        long start = System.nanoTime();
+        Path p = f.download(dir).block(Duration.ofMinutes(4));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        long size = Files.size(p);
+        System.out.println("downloaded " + size + " bytes in " + ms + " ms");
+        Files.delete(p);
+      } finally {
+        server.disposeNow();
+      }
+    }
+
+    static String page(int port, String md5) {
+      return "{\"data\":{\"project\":{\"run\":{\"projectId\":1,\"files\":{\"edges\":[{\"node\":"
+          + "{\"id\":\"f1\",\"name\":\"big/checkpoint.bin\",\"url\":\"http://127.0.0.1:"
+          + port
+          + "/files/acme/proj/run1/big/checkpoint.bin\",\"directUrl\":\"\",\"sizeBytes\":"
+          + SIZE
+          + ",\"md5\":\""
+          + md5
+          + "\"},\"cursor\":\"c1\"}],\"pageInfo\":{\"endCursor\":\"c1\",\"hasNextPage\":false}}}}}}";
+    }
+
+    private Child() {}
+  }
+
+}
