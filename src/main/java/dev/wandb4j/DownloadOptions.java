@@ -4,13 +4,13 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * How {@link File#download(java.nio.file.Path, DownloadOptions)} treats an existing target and
- * what it checks. Immutable; build one with {@link #builder()}.
+ * How {@link File#download(java.nio.file.Path, DownloadOptions)} treats an existing target and what
+ * it checks. Immutable; build one with {@link #builder()}.
  *
  * <p>As in W&amp;B's SDK: with neither {@code replace} nor {@code existOk}, an existing target
- * fails the download with {@link java.nio.file.FileAlreadyExistsException}; {@code existOk}
- * returns the existing file untouched without a request; {@code replace} downloads and replaces
- * it atomically (and wins if both are set).
+ * fails the download with {@link java.nio.file.FileAlreadyExistsException}; {@code existOk} returns
+ * the existing file untouched without a request; {@code replace} downloads and replaces it
+ * atomically (and wins if both are set).
  */
 public final class DownloadOptions {
   /** No replace, no existOk, checksum verified, no progress listener. */
@@ -110,8 +110,8 @@ public final class DownloadOptions {
     private Builder() {}
 
     /**
-     * Replace an existing target, atomically, once the new file is complete and verified.
-     * Default: false.
+     * Replace an existing target, atomically, once the new file is complete and verified. Default:
+     * false.
      *
      * @param replace whether to replace
      * @return this builder
@@ -133,8 +133,8 @@ public final class DownloadOptions {
     }
 
     /**
-     * Check the downloaded bytes against W&amp;B's MD5 (computed while writing, with no second
-     * pass over the file). The size is always checked. Default: true.
+     * Check the downloaded bytes against W&amp;B's MD5 (computed while writing, with no second pass
+     * over the file). The size is always checked. Default: true.
      *
      * @param verifyChecksum whether to check the MD5
      * @return this builder

@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -45,8 +44,8 @@ public final class File {
   }
 
   /**
-   * The download URL: usually {@code {base}/files/{entity}/{project}/{run}/{name}}, which takes
-   * the API key and redirects to signed storage; an upload URL when listed with {@link
+   * The download URL: usually {@code {base}/files/{entity}/{project}/{run}/{name}}, which takes the
+   * API key and redirects to signed storage; an upload URL when listed with {@link
    * FileQuery.Builder#upload(boolean)}.
    *
    * @return the URL, or {@code null} when W&amp;B gave none
@@ -102,10 +101,10 @@ public final class File {
   }
 
   /**
-   * The storage URI of the file, following the rules of W&amp;B's SDK: empty without a direct
-   * URL; the direct URL itself for reference files (where it equals {@link #url()}); {@code
-   * s3://bucket/key} for S3 URLs, virtual-hosted or path-style, without the query string;
-   * otherwise empty.
+   * The storage URI of the file, following the rules of W&amp;B's SDK: empty without a direct URL;
+   * the direct URL itself for reference files (where it equals {@link #url()}); {@code
+   * s3://bucket/key} for S3 URLs, virtual-hosted or path-style, without the query string; otherwise
+   * empty.
    *
    * @return the URI, or an empty string
    */
@@ -178,16 +177,15 @@ public final class File {
    * <p>The body streams from the network into {@code <name>.part} beside the target, with no copy
    * on the Java heap and a bounded number of writes in flight, so memory stays flat whatever the
    * size and a slow disk slows the socket. A broken connection is resumed from the bytes already
-   * written with a {@code Range} request. The size, and unless disabled the MD5, are checked
-   * before the part file is moved into place atomically: the final path never holds a partial or
+   * written with a {@code Range} request. The size, and unless disabled the MD5, are checked before
+   * the part file is moved into place atomically: the final path never holds a partial or
    * unverified file. On error or cancel the part file is removed.
    *
-   * <p>Errors: {@link java.nio.file.FileAlreadyExistsException} when the target exists and
-   * neither {@code replace} nor {@code existOk} is set; {@link
-   * dev.wandb4j.error.WandbTransferException} for a refused name (absolute, {@code ..}, control
-   * characters, or outside {@code root}: refused before any request), a size or MD5 mismatch, a
-   * disk error or a connection that could not be resumed; the other {@link
-   * dev.wandb4j.error.WandbException}s for HTTP failures.
+   * <p>Errors: {@link java.nio.file.FileAlreadyExistsException} when the target exists and neither
+   * {@code replace} nor {@code existOk} is set; {@link dev.wandb4j.error.WandbTransferException}
+   * for a refused name (absolute, {@code ..}, control characters, or outside {@code root}: refused
+   * before any request), a size or MD5 mismatch, a disk error or a connection that could not be
+   * resumed; the other {@link dev.wandb4j.error.WandbException}s for HTTP failures.
    *
    * @param root the folder to download into; created if missing
    * @param options what to do with an existing file, what to verify, whom to tell
@@ -211,14 +209,14 @@ public final class File {
   }
 
   /**
-   * The file's bytes, streamed without touching the disk, e.g. as the body of a WebFlux
-   * response. Same credentials, redirect, resume and retry rules as {@link #download(Path)}; the
-   * size is checked at the end (the MD5 is not).
+   * The file's bytes, streamed without touching the disk, e.g. as the body of a WebFlux response.
+   * Same credentials, redirect, resume and retry rules as {@link #download(Path)}; the size is
+   * checked at the end (the MD5 is not).
    *
    * <p><b>The subscriber owns every buffer it receives and must release each one exactly once</b>
-   * ({@code buf.release()}, or hand it to something that does, such as Reactor Netty's {@code
-   * send} or Spring's {@code NettyDataBufferFactory.wrap}). Buffers still queued when the
-   * subscriber cancels are released by the client.
+   * ({@code buf.release()}, or hand it to something that does, such as Reactor Netty's {@code send}
+   * or Spring's {@code NettyDataBufferFactory.wrap}). Buffers still queued when the subscriber
+   * cancels are released by the client.
    *
    * @return the body as pooled buffers
    */
@@ -266,5 +264,4 @@ public final class File {
   public String toString() {
     return "File{" + run.path() + ":" + data.name() + ", " + data.size() + " bytes}";
   }
-
 }

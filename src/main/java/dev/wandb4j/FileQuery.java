@@ -74,8 +74,8 @@ public final class FileQuery {
   }
 
   /**
-   * How many files each page request asks for. This is a page size, not a limit: the listing
-   * still returns every matching file (use {@code take(n)} to limit).
+   * How many files each page request asks for. This is a page size, not a limit: the listing still
+   * returns every matching file (use {@code take(n)} to limit).
    *
    * @return the page size
    */

@@ -13,8 +13,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A handle on one W&amp;B run. Creating it sends nothing; each method returns a cold publisher
- * that sends its requests when subscribed, and starts afresh on every subscription.
+ * A handle on one W&amp;B run. Creating it sends nothing; each method returns a cold publisher that
+ * sends its requests when subscribed, and starts afresh on every subscription.
  */
 public final class Run {
   /** Files deleted per request by {@link #deleteFiles(Publisher)}: {@value}. */
@@ -49,11 +49,11 @@ public final class Run {
 
   /**
    * The run's files that a query selects. Pages are fetched as downstream demand needs them: a
-   * subscriber that requests one file causes one page request, and the next page is requested
-   * only once the files already fetched are consumed. Cancelling stops paging.
+   * subscriber that requests one file causes one page request, and the next page is requested only
+   * once the files already fetched are consumed. Cancelling stops paging.
    *
-   * <p>Fails with {@link dev.wandb4j.error.WandbNotFoundException} if the run does not exist; a
-   * run without files gives an empty listing.
+   * <p>Fails with {@link dev.wandb4j.error.WandbNotFoundException} if the run does not exist; a run
+   * without files gives an empty listing.
    *
    * @param query which files, and the page size
    * @return a cold listing
@@ -75,8 +75,8 @@ public final class Run {
   /**
    * The listing as pages, starting after a cursor saved from an earlier {@link
    * FilePage#endCursor()}. A listing that comes back with a page claiming more files but giving
-   * none, or a cursor it gave before, fails with a {@link dev.wandb4j.error.WandbException}
-   * instead of looping.
+   * none, or a cursor it gave before, fails with a {@link dev.wandb4j.error.WandbException} instead
+   * of looping.
    *
    * @param query which files, and the page size
    * @param cursor where to continue, or {@code null} for the first page
@@ -111,9 +111,9 @@ public final class Run {
    * One file by its exact name, e.g. {@code media/images/a.png}.
    *
    * @param name the file's name inside the run
-   * @return the file; {@link dev.wandb4j.error.WandbNotFoundException} if the run has no such
-   *     file (W&amp;B answers a missing name with a placeholder whose md5 is {@code "0"}; it is
-   *     treated as missing here and left out of listings by name)
+   * @return the file; {@link dev.wandb4j.error.WandbNotFoundException} if the run has no such file
+   *     (W&amp;B answers a missing name with a placeholder whose md5 is {@code "0"}; it is treated
+   *     as missing here and left out of listings by name)
    */
   public Mono<File> file(String name) {
     Objects.requireNonNull(name, "name");
@@ -133,8 +133,8 @@ public final class Run {
 
   /**
    * Deletes files in batches: one {@code deleteFiles} mutation per batch, batches sent one after
-   * another. A failed batch ends the operation with its error; batches sent before it stay
-   * deleted. W&amp;B may take hours to reflect deletions in storage usage.
+   * another. A failed batch ends the operation with its error; batches sent before it stay deleted.
+   * W&amp;B may take hours to reflect deletions in storage usage.
    *
    * @param files the files to delete
    * @param batchSize files per mutation, from 1 to 1000
@@ -145,10 +145,7 @@ public final class Run {
     if (batchSize < 1 || batchSize > 1000) {
       throw new IllegalArgumentException("batchSize must be between 1 and 1000: " + batchSize);
     }
-    return Flux.from(files)
-        .buffer(batchSize)
-        .concatMap(this::deleteBatch)
-        .reduce(0L, Long::sum);
+    return Flux.from(files).buffer(batchSize).concatMap(this::deleteBatch).reduce(0L, Long::sum);
   }
 
   private Flux<Long> deleteBatch(List<File> batch) {

@@ -30,10 +30,10 @@ import reactor.netty.resources.LoopResources;
  * }
  * }</pre>
  *
- * <p>Thread-safe; create one per server and key, share it, and close it when done. Closing
- * releases the connection pool the client created; a {@link ConnectionProvider} or {@link
- * LoopResources} passed to the builder is borrowed and left open. Every publisher the client
- * returns is cold: nothing is sent until it is subscribed, and each subscription starts afresh.
+ * <p>Thread-safe; create one per server and key, share it, and close it when done. Closing releases
+ * the connection pool the client created; a {@link ConnectionProvider} or {@link LoopResources}
+ * passed to the builder is borrowed and left open. Every publisher the client returns is cold:
+ * nothing is sent until it is subscribed, and each subscription starts afresh.
  */
 public final class WandbClient implements AutoCloseable {
   /** The public W&amp;B API: {@value}. */
@@ -130,9 +130,9 @@ public final class WandbClient implements AutoCloseable {
 
   /**
    * Closes the client: requests made afterwards fail with {@link IllegalStateException}, and the
-   * pool the client created is disposed in the background, as Reactor Netty's own {@code
-   * dispose()} does. Idempotent and non-blocking, so it is safe on any thread; use {@link
-   * #closeAsync()} to wait until the pool is released.
+   * pool the client created is disposed in the background, as Reactor Netty's own {@code dispose()}
+   * does. Idempotent and non-blocking, so it is safe on any thread; use {@link #closeAsync()} to
+   * wait until the pool is released.
    */
   @Override
   public void close() {
@@ -227,8 +227,8 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
-     * How long a response may go without a byte arriving, headers and body alike; a download
-     * that stalls this long is resumed (retries permitting). Default: 60 seconds.
+     * How long a response may go without a byte arriving, headers and body alike; a download that
+     * stalls this long is resumed (retries permitting). Default: 60 seconds.
      *
      * @param readTimeout a positive duration
      * @return this builder
@@ -239,8 +239,8 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
-     * Retries after a failed attempt, for failures that may pass: connection errors, timeouts,
-     * HTTP 429 and 5xx other than 501. Default: {@value WandbClient#DEFAULT_MAX_RETRIES}.
+     * Retries after a failed attempt, for failures that may pass: connection errors, timeouts, HTTP
+     * 429 and 5xx other than 501. Default: {@value WandbClient#DEFAULT_MAX_RETRIES}.
      *
      * @param maxRetries 0 or more; 0 disables retries
      * @return this builder
@@ -254,8 +254,8 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
-     * The backoff between retries: the first wait, doubling each time up to the maximum, each
-     * wait then taken at random between half and all of it. Default: 500 ms, up to 30 seconds.
+     * The backoff between retries: the first wait, doubling each time up to the maximum, each wait
+     * then taken at random between half and all of it. Default: 500 ms, up to 30 seconds.
      *
      * @param first the wait before the first retry
      * @param max the longest wait
@@ -271,8 +271,8 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
-     * The longest {@code Retry-After} the client honours on HTTP 429; a longer one is cut to
-     * this. Default: 60 seconds.
+     * The longest {@code Retry-After} the client honours on HTTP 429; a longer one is cut to this.
+     * Default: 60 seconds.
      *
      * @param maxRetryAfter a positive duration
      * @return this builder
@@ -284,8 +284,8 @@ public final class WandbClient implements AutoCloseable {
 
     /**
      * The size of the connection pool the client creates; requests beyond it wait for a free
-     * connection. Ignored when a {@link #connectionProvider(ConnectionProvider)} is given.
-     * Default: {@value WandbClient#DEFAULT_MAX_CONNECTIONS}.
+     * connection. Ignored when a {@link #connectionProvider(ConnectionProvider)} is given. Default:
+     * {@value WandbClient#DEFAULT_MAX_CONNECTIONS}.
      *
      * @param maxConnections 1 or more
      * @return this builder

@@ -89,7 +89,8 @@ class ClientConfigurationTest {
     ConnectionProvider shared = ConnectionProvider.create("shared-test", 4);
     String base = "http://127.0.0.1:" + server.port();
     try {
-      WandbClient c = builder(Map.of()).baseUrl(base).apiKey("k").connectionProvider(shared).build();
+      WandbClient c =
+          builder(Map.of()).baseUrl(base).apiKey("k").connectionProvider(shared).build();
       assertThat(c.run("a/b/c").fileCount().block(Duration.ofSeconds(5))).isEqualTo(3L);
       c.close();
       c.close();

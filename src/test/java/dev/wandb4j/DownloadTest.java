@@ -82,10 +82,12 @@ class DownloadTest {
             .willReturn(
                 aResponse()
                     .withStatus(302)
-                    .withHeader("Location", storage.baseUrl() + "/bucket/obj?X-Goog-Signature=s1g")));
+                    .withHeader(
+                        "Location", storage.baseUrl() + "/bucket/obj?X-Goog-Signature=s1g")));
     storage.stubFor(
         get(urlPathEqualTo("/bucket/obj"))
-            .willReturn(aResponse().withStatus(200).withBody(content).withHeader("ETag", "\"e1\"")));
+            .willReturn(
+                aResponse().withStatus(200).withBody(content).withHeader("ETag", "\"e1\"")));
     return run.files().blockFirst(Duration.ofSeconds(10));
   }
 
@@ -108,9 +110,11 @@ class DownloadTest {
   void theKeyGoesToTheApiButNeverToStorage() {
     File f = hostedFile("a.bin", DATA);
     f.download(root).block(Duration.ofSeconds(10));
-    LoggedRequest apiGet = api.findAll(getRequestedFor(urlPathEqualTo("/files/acme/proj/run1/a.bin"))).get(0);
+    LoggedRequest apiGet =
+        api.findAll(getRequestedFor(urlPathEqualTo("/files/acme/proj/run1/a.bin"))).get(0);
     assertThat(apiGet.getHeader("Authorization")).startsWith("Basic ");
-    List<LoggedRequest> storageGets = storage.findAll(getRequestedFor(urlPathEqualTo("/bucket/obj")));
+    List<LoggedRequest> storageGets =
+        storage.findAll(getRequestedFor(urlPathEqualTo("/bucket/obj")));
     assertThat(storageGets).hasSize(1);
     assertThat(storageGets.get(0).containsHeader("Authorization")).isFalse();
     assertThat(storageGets.get(0).getUrl()).contains("X-Goog-Signature=s1g");
@@ -248,11 +252,13 @@ class DownloadTest {
   @Test
   void notFoundIsNotRetried() {
     File f = hostedFile("a.bin", DATA);
-    api.stubFor(get(urlPathEqualTo("/files/acme/proj/run1/a.bin")).willReturn(aResponse().withStatus(404)));
+    api.stubFor(
+        get(urlPathEqualTo("/files/acme/proj/run1/a.bin")).willReturn(aResponse().withStatus(404)));
     StepVerifier.create(f.download(root))
         .expectError(WandbNotFoundException.class)
         .verify(Duration.ofSeconds(10));
-    assertThat(api.findAll(getRequestedFor(urlPathEqualTo("/files/acme/proj/run1/a.bin")))).hasSize(1);
+    assertThat(api.findAll(getRequestedFor(urlPathEqualTo("/files/acme/proj/run1/a.bin"))))
+        .hasSize(1);
   }
 
   @Test

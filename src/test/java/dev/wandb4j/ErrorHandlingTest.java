@@ -51,7 +51,8 @@ class ErrorHandlingTest {
     return api.findAll(postRequestedFor(urlEqualTo("/graphql"))).size();
   }
 
-  private void failThenSucceed(int times, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
+  private void failThenSucceed(
+      int times, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
     String state = STARTED;
     for (int i = 0; i < times; i++) {
       String next = "after-" + i;
@@ -63,7 +64,8 @@ class ErrorHandlingTest {
               .willSetStateTo(next));
       state = next;
     }
-    api.stubFor(post("/graphql").inScenario("flaky").whenScenarioStateIs(state).willReturn(okJson(COUNT)));
+    api.stubFor(
+        post("/graphql").inScenario("flaky").whenScenarioStateIs(state).willReturn(okJson(COUNT)));
   }
 
   @Test
@@ -139,7 +141,8 @@ class ErrorHandlingTest {
 
   @Test
   void otherClientErrorsCarryABoundedExcerpt() {
-    api.stubFor(post("/graphql").willReturn(aResponse().withStatus(400).withBody("x".repeat(5000))));
+    api.stubFor(
+        post("/graphql").willReturn(aResponse().withStatus(400).withBody("x".repeat(5000))));
     StepVerifier.create(run.fileCount())
         .expectErrorSatisfies(
             e -> {
@@ -157,13 +160,15 @@ class ErrorHandlingTest {
     failThenSucceed(1, aResponse().withStatus(429).withHeader("Retry-After", "1"));
     long start = System.nanoTime();
     StepVerifier.create(run.fileCount()).expectNext(7L).verifyComplete();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(requests()).isEqualTo(2);
   }
 
   @Test
   void rateLimitingThatOutlastsTheRetriesSaysWhenToComeBack() {
-    api.stubFor(post("/graphql").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")));
+    api.stubFor(
+        post("/graphql").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")));
     StepVerifier.create(run.fileCount())
         .expectErrorSatisfies(
             e -> {
@@ -178,11 +183,13 @@ class ErrorHandlingTest {
   @Test
   void aLongRetryAfterIsBoundedByTheClientsMaximum() {
     client.close();
-    client =
-        TestClients.builder(api.baseUrl()).maxRetryAfter(Duration.ofMillis(200)).build();
+    client = TestClients.builder(api.baseUrl()).maxRetryAfter(Duration.ofMillis(200)).build();
     run = client.run("acme/proj/run1");
     failThenSucceed(1, aResponse().withStatus(429).withHeader("Retry-After", "3600"));
-    StepVerifier.create(run.fileCount()).expectNext(7L).expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(run.fileCount())
+        .expectNext(7L)
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
   }
 
   @Test
@@ -209,10 +216,14 @@ class ErrorHandlingTest {
   @Test
   void anAttemptThatTakesTooLongTimesOutAndIsRetried() {
     client.close();
-    client = TestClients.builder(api.baseUrl()).timeout(Duration.ofMillis(300)).maxRetries(1).build();
+    client =
+        TestClients.builder(api.baseUrl()).timeout(Duration.ofMillis(300)).maxRetries(1).build();
     run = client.run("acme/proj/run1");
     failThenSucceed(1, okJson(COUNT).withFixedDelay(2000));
-    StepVerifier.create(run.fileCount()).expectNext(7L).expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(run.fileCount())
+        .expectNext(7L)
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
     assertThat(requests()).isEqualTo(2);
   }
 

@@ -250,7 +250,8 @@ class ListingTest {
   void aNullFilesConnectionIsAnEmptyListing() {
     api.stubFor(
         post("/graphql")
-            .willReturn(okJson("{\"data\":{\"project\":{\"run\":{\"projectId\":1,\"files\":null}}}}")));
+            .willReturn(
+                okJson("{\"data\":{\"project\":{\"run\":{\"projectId\":1,\"files\":null}}}}")));
     StepVerifier.create(run.files()).verifyComplete();
   }
 

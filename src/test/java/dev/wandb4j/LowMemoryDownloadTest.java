@@ -75,8 +75,7 @@ class LowMemoryDownloadTest {
                               (req, res) ->
                                   res.header("Content-Type", "application/json")
                                       .sendString(
-                                          Mono.fromSupplier(
-                                              () -> page(holder[0].port(), digest))))
+                                          Mono.fromSupplier(() -> page(holder[0].port(), digest))))
                           .get(
                               "/files/acme/proj/run1/big/checkpoint.bin",
                               (req, res) ->
@@ -116,5 +115,4 @@ class LowMemoryDownloadTest {
 
     private Child() {}
   }
-
 }

@@ -244,5 +244,4 @@ class ResumeTest {
       Thread.currentThread().interrupt();
     }
   }
-
 }

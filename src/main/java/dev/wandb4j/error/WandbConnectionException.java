@@ -1,9 +1,9 @@
 package dev.wandb4j.error;
 
 /**
- * The client could not complete an exchange with the server: the connection was refused, reset
- * or closed early, or an attempt timed out, and retries did not help. Retryable: the server may
- * be reachable later.
+ * The client could not complete an exchange with the server: the connection was refused, reset or
+ * closed early, or an attempt timed out, and retries did not help. Retryable: the server may be
+ * reachable later.
  */
 public final class WandbConnectionException extends WandbException {
   private static final long serialVersionUID = 1L;

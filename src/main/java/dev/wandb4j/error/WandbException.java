@@ -4,8 +4,8 @@ package dev.wandb4j.error;
  * The root of every error that wandb4j signals.
  *
  * <p>Unchecked, so that it travels through Reactor pipelines unchanged. Subclasses say what the
- * caller can do next; {@link #isRetryable()} says whether trying the same operation again later
- * may succeed. Messages never contain the API key or the query string of a signed URL.
+ * caller can do next; {@link #isRetryable()} says whether trying the same operation again later may
+ * succeed. Messages never contain the API key or the query string of a signed URL.
  */
 public class WandbException extends RuntimeException {
   private static final long serialVersionUID = 1L;

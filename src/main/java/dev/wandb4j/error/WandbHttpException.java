@@ -2,8 +2,8 @@ package dev.wandb4j.error;
 
 /**
  * The server answered with an HTTP status the client could not turn into a result, after any
- * retries. Carries the status, the method, the URI without its query string (signed URLs keep
- * their secrets), and a bounded excerpt of the response body.
+ * retries. Carries the status, the method, the URI without its query string (signed URLs keep their
+ * secrets), and a bounded excerpt of the response body.
  */
 public class WandbHttpException extends WandbException {
   private static final long serialVersionUID = 1L;

@@ -1,11 +1,11 @@
 package dev.wandb4j.error;
 
 /**
- * A file transfer failed in a way the client detected: the bytes did not match the size or MD5
- * that W&amp;B reported, the connection closed early and could not be resumed, the server sent
- * more or other bytes than asked for, the disk refused a write, or the file's name was refused
- * because it would escape the download root. Whatever happened, nothing half-written is left at
- * the final path.
+ * A file transfer failed in a way the client detected: the bytes did not match the size or MD5 that
+ * W&amp;B reported, the connection closed early and could not be resumed, the server sent more or
+ * other bytes than asked for, the disk refused a write, or the file's name was refused because it
+ * would escape the download root. Whatever happened, nothing half-written is left at the final
+ * path.
  */
 public final class WandbTransferException extends WandbException {
   private static final long serialVersionUID = 1L;

@@ -50,8 +50,8 @@ public final class ApiOrigin {
    * Whether a request to this URI may carry the API key.
    *
    * @param uri an absolute URI
-   * @return {@code true} only when scheme, host and port are equal and the path lies under the
-   *     base path
+   * @return {@code true} only when scheme, host and port are equal and the path lies under the base
+   *     path
    */
   public boolean contains(URI uri) {
     if (uri.getScheme() == null || uri.getHost() == null) {

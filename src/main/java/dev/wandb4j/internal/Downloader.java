@@ -157,8 +157,7 @@ public final class Downloader {
       return false;
     }
     WandbHttpException h = (WandbHttpException) e;
-    return (h.status() == 403 || h.status() == 400)
-        && !http.origin().contains(URI.create(h.uri()));
+    return (h.status() == 403 || h.status() == 400) && !http.origin().contains(URI.create(h.uri()));
   }
 
   /** The error a caller sees once retries are used up: transfers say how far they got. */
@@ -230,9 +229,9 @@ public final class Downloader {
     abstract long progress();
 
     /**
-     * Checks a 2xx response to a request that started at {@code offset}, remembers its
-     * validator, and returns where its body starts: {@code offset} for a matching 206, 0 for a
-     * 200 (the server ignored or refused the range).
+     * Checks a 2xx response to a request that started at {@code offset}, remembers its validator,
+     * and returns where its body starts: {@code offset} for a matching 206, 0 for a 200 (the server
+     * ignored or refused the range).
      */
     long checkHeaders(HttpClientResponse res, long offset, String what) {
       HttpHeaders h = res.responseHeaders();

@@ -29,10 +29,10 @@ import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * One download of one file to disk: writes {@code <name>.part} beside the target through an
- * {@link AsynchronousFileChannel}, resumes after broken connections, verifies size and MD5, and
- * moves the part file into place atomically. On error or cancel the part file is closed and
- * removed. Used once, by one subscription.
+ * One download of one file to disk: writes {@code <name>.part} beside the target through an {@link
+ * AsynchronousFileChannel}, resumes after broken connections, verifies size and MD5, and moves the
+ * part file into place atomically. On error or cancel the part file is closed and removed. Used
+ * once, by one subscription.
  */
 final class FileTransfer extends Downloader.ResumeState {
   /** Buffers written at once; more are requested only as writes complete. */
@@ -108,7 +108,9 @@ final class FileTransfer extends Downloader.ResumeState {
     return written;
   }
 
-  /** Checks the name and the target, and opens the part file; returns an existing target to keep. */
+  /**
+   * Checks the name and the target, and opens the part file; returns an existing target to keep.
+   */
   private Optional<Path> prepare() throws IOException {
     target = SafePaths.resolve(root, file.name());
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -241,7 +243,8 @@ final class FileTransfer extends Downloader.ResumeState {
             target.toString(), null, "appeared during the download; use replace or existOk");
       }
       try {
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -314,10 +317,9 @@ final class FileTransfer extends Downloader.ResumeState {
   }
 
   /**
-   * Writes buffers at increasing positions with at most {@link #MAX_IN_FLIGHT} writes
-   * outstanding, asking for one more buffer each time a write completes, so a slow disk stops
-   * the socket being read. Completes once every write has settled; owns and releases every buffer
-   * it receives.
+   * Writes buffers at increasing positions with at most {@link #MAX_IN_FLIGHT} writes outstanding,
+   * asking for one more buffer each time a write completes, so a slow disk stops the socket being
+   * read. Completes once every write has settled; owns and releases every buffer it receives.
    */
   private final class ChannelSink implements CoreSubscriber<ByteBuf> {
     private final MonoSink<Void> result;

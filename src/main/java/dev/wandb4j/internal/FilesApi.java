@@ -30,8 +30,8 @@ public final class FilesApi {
   }
 
   /**
-   * The pages of a listing, each fetched only when downstream demand reaches it. Each
-   * subscription starts afresh from {@code startCursor}.
+   * The pages of a listing, each fetched only when downstream demand reaches it. Each subscription
+   * starts afresh from {@code startCursor}.
    */
   public Flux<PageData> pages(
       RunPath run,
@@ -52,7 +52,8 @@ public final class FilesApi {
                       page.hasNextPage()
                           ? onDemand(
                               () ->
-                                  page(run, names, pattern, perPage, upload, page.endCursor(), seen))
+                                  page(
+                                      run, names, pattern, perPage, upload, page.endCursor(), seen))
                           : Mono.empty());
         });
   }
@@ -101,8 +102,7 @@ public final class FilesApi {
         files.add(toFile(run, edge.node(), projectId));
       }
     }
-    boolean hasNext =
-        conn.pageInfo() != null && Boolean.TRUE.equals(conn.pageInfo().hasNextPage());
+    boolean hasNext = conn.pageInfo() != null && Boolean.TRUE.equals(conn.pageInfo().hasNextPage());
     String next = lastEdgeCursor != null ? lastEdgeCursor : endCursor(conn);
     if (hasNext) {
       if (edges.isEmpty()) {
@@ -189,7 +189,12 @@ public final class FilesApi {
       name = name.substring(0, 200) + "...";
     }
     return new WandbException(
-        "W&B described file '" + name + "' of run " + run + " in a way this client cannot use: " + why,
+        "W&B described file '"
+            + name
+            + "' of run "
+            + run
+            + " in a way this client cannot use: "
+            + why,
         null,
         false);
   }
@@ -265,7 +270,8 @@ public final class FilesApi {
     return gql.execute(Operation.DELETE_FILES, vars, Dtos.DeleteData.class, what)
         .flatMap(
             data -> {
-              if (data.deleteFiles() == null || !Boolean.TRUE.equals(data.deleteFiles().success())) {
+              if (data.deleteFiles() == null
+                  || !Boolean.TRUE.equals(data.deleteFiles().success())) {
                 return Mono.error(
                     new WandbException(
                         "W&B did not confirm the deletion of " + what + "; list the run to check",

@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -76,7 +78,10 @@ public final class HttpCore {
   // of at most this size (8 KiB by default), and larger chunks mean far fewer file writes.
   @SuppressWarnings("deprecation")
   public HttpCore(
-      ClientSettings settings, ConnectionProvider provider, LoopResources loops, int maxConnections) {
+      ClientSettings settings,
+      ConnectionProvider provider,
+      LoopResources loops,
+      int maxConnections) {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
     this.authorization =
@@ -97,7 +102,8 @@ public final class HttpCore {
     }
     HttpClient client =
         HttpClient.create(provider)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .responseTimeout(settings.readTimeout())
             .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK_SIZE))
             .followRedirect(false)
@@ -181,9 +187,9 @@ public final class HttpCore {
   }
 
   /**
-   * One GET, following redirects, whose 2xx body is emitted as buffers that the subscriber owns
-   * and must release. {@code onHeaders} sees the final response before any byte and may throw to
-   * refuse it. Not retried here.
+   * One GET, following redirects, whose 2xx body is emitted as buffers that the subscriber owns and
+   * must release. {@code onHeaders} sees the final response before any byte and may throw to refuse
+   * it. Not retried here.
    *
    * @param uri the URI to get
    * @param offset where to start, or 0 for the whole body (sends {@code Range} when positive)
@@ -235,7 +241,12 @@ public final class HttpCore {
                           return drain(content).then(Mono.error(new Redirect(next)));
                         }
                         if (status >= 200 && status < 300) {
-                          onHeaders.accept(res);
+                          try {
+                            onHeaders.accept(res);
+                          } catch (RuntimeException refused) {
+                            abandon(content);
+                            return Mono.error(refused);
+                          }
                           return content.retain();
                         }
                         boolean trusted = origin.contains(uri);
@@ -260,7 +271,12 @@ public final class HttpCore {
     }
     if (hop + 1 > MAX_REDIRECTS) {
       throw new WandbHttpException(
-          "Too many redirects (more than " + MAX_REDIRECTS + ") for " + what + ", last from " + from,
+          "Too many redirects (more than "
+              + MAX_REDIRECTS
+              + ") for "
+              + what
+              + ", last from "
+              + from,
           res.status().code(),
           "GET",
           from,
@@ -339,8 +355,7 @@ public final class HttpCore {
             shown,
             "");
       case 404:
-        return new WandbNotFoundException(
-            "Not found (HTTP 404): " + what + " at " + where);
+        return new WandbNotFoundException("Not found (HTTP 404): " + what + " at " + where);
       case 429:
         return new WandbRateLimitedException(
             "W&B is rate limiting requests (HTTP 429) for "
@@ -357,7 +372,11 @@ public final class HttpCore {
                 ? "; the server failed and retries were used up: try again later"
                 : "";
         return new WandbHttpException(
-            "HTTP " + status + " for " + what + " at " + where + hint, status, method, shown, excerpt);
+            "HTTP " + status + " for " + what + " at " + where + hint,
+            status,
+            method,
+            shown,
+            excerpt);
     }
   }
 
@@ -389,6 +408,20 @@ public final class HttpCore {
     return content.reduce(0L, (n, buf) -> n + buf.readableBytes()).then();
   }
 
+  /**
+   * Gives up on a body without reading it: the subscription is cancelled at once, so Reactor Netty
+   * releases whatever it has queued and closes the connection.
+   */
+  private static void abandon(ByteBufFlux content) {
+    content.subscribe(
+        new BaseSubscriber<ByteBuf>() {
+          @Override
+          protected void hookOnSubscribe(Subscription subscription) {
+            subscription.cancel();
+          }
+        });
+  }
+
   /** Reads at most {@link #MAX_EXCERPT} bytes of an error body as text. */
   private static Mono<String> excerpt(ByteBufFlux content) {
     return content
@@ -408,8 +441,8 @@ public final class HttpCore {
   }
 
   /**
-   * Collects a body of at most {@code max} bytes without copying it, and parses it; the buffers
-   * are released whatever happens.
+   * Collects a body of at most {@code max} bytes without copying it, and parses it; the buffers are
+   * released whatever happens.
    */
   private static <T> Mono<T> collect(ByteBufFlux content, int max, String what, BodyParser<T> p) {
     return Mono.usingWhen(
@@ -461,7 +494,10 @@ public final class HttpCore {
                           Duration wait = delayFor(e, signal.totalRetries());
                           if (log.isDebugEnabled()) {
                             log.debug(
-                                "Retrying {} in {} ms after: {}", what, wait.toMillis(), e.toString());
+                                "Retrying {} in {} ms after: {}",
+                                what,
+                                wait.toMillis(),
+                                e.toString());
                           }
                           return Mono.delay(wait);
                         })));

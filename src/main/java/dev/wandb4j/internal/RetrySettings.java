@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How often and how patiently a request is retried: exponential backoff with jitter, and a bound
- * on how long a server's {@code Retry-After} is honoured.
+ * How often and how patiently a request is retried: exponential backoff with jitter, and a bound on
+ * how long a server's {@code Retry-After} is honoured.
  */
 public final class RetrySettings {
   private final int maxRetries;
@@ -38,8 +38,8 @@ public final class RetrySettings {
   }
 
   /**
-   * The wait before retry number {@code retry} (0-based): {@code firstBackoff * 2^retry}, capped
-   * at {@code maxBackoff}, then between half and all of it at random.
+   * The wait before retry number {@code retry} (0-based): {@code firstBackoff * 2^retry}, capped at
+   * {@code maxBackoff}, then between half and all of it at random.
    */
   Duration backoff(long retry) {
     long base = firstBackoff.toMillis();

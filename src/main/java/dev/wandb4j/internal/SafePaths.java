@@ -5,8 +5,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * Checks file names from the server before they touch the disk. A name is a relative POSIX path
- * of plain segments; anything that could land outside the download root is refused.
+ * Checks file names from the server before they touch the disk. A name is a relative POSIX path of
+ * plain segments; anything that could land outside the download root is refused.
  */
 public final class SafePaths {
   private SafePaths() {}
@@ -17,9 +17,8 @@ public final class SafePaths {
    * @param root the download root
    * @param name the file's name as the server sent it
    * @return {@code root/name}, normalised, inside root
-   * @throws WandbTransferException if the name is empty, absolute, has a drive letter, a
-   *     backslash, a control character, an empty, {@code .} or {@code ..} segment, or resolves
-   *     outside root
+   * @throws WandbTransferException if the name is empty, absolute, has a drive letter, a backslash,
+   *     a control character, an empty, {@code .} or {@code ..} segment, or resolves outside root
    */
   public static Path resolve(Path root, String name) {
     String why = problem(name);

@@ -2,9 +2,9 @@ package dev.wandb4j.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import graphql.GraphQL;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
+import graphql.GraphQL;
 import graphql.language.Document;
 import graphql.parser.Parser;
 import graphql.schema.GraphQLSchema;
@@ -28,7 +28,9 @@ class OperationsValidateAgainstSchemaTest {
         Operation.class.getResourceAsStream("/dev/wandb4j/schema/wandb-files.graphql")) {
       String sdl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return new SchemaGenerator()
-          .makeExecutableSchema(new SchemaParser().parse(sdl), RuntimeWiring.newRuntimeWiring().wiringFactory(new MockedWiringFactory()).build());
+          .makeExecutableSchema(
+              new SchemaParser().parse(sdl),
+              RuntimeWiring.newRuntimeWiring().wiringFactory(new MockedWiringFactory()).build());
     }
   }
 
@@ -40,8 +42,7 @@ class OperationsValidateAgainstSchemaTest {
   @MethodSource("operations")
   void everyOperationTheClientSendsValidates(Operation op) throws Exception {
     Document doc = Parser.parse(op.document());
-    List<ValidationError> errors =
-        new Validator().validateDocument(schema(), doc, Locale.ROOT);
+    List<ValidationError> errors = new Validator().validateDocument(schema(), doc, Locale.ROOT);
     assertThat(errors).isEmpty();
     assertThat(op.document()).contains(op.name());
   }

@@ -15,9 +15,9 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Fails tests that leak Netty buffers. The launcher session installs a leak detector factory
- * that records every leak Netty's paranoid detector finds; after each test class, the extension
- * collects garbage, lets the detector poll, and fails the class if any leak was recorded.
+ * Fails tests that leak Netty buffers. The launcher session installs a leak detector factory that
+ * records every leak Netty's paranoid detector finds; after each test class, the extension collects
+ * garbage, lets the detector poll, and fails the class if any leak was recorded.
  */
 public final class LeakDetection implements LauncherSessionListener, AfterAllCallback {
   private static final Queue<String> LEAKS = new ConcurrentLinkedQueue<>();

@@ -123,9 +123,10 @@ public final class RawHttpServer implements AutoCloseable {
         return null;
       }
       head.write(b);
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-          ? state + 1
-          : 0;
+      state =
+          (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : 0;
     }
     String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
     String[] first = lines[0].split(" ");

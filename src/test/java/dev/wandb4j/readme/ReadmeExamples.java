@@ -1,0 +1,107 @@
+package dev.wandb4j.readme;
+
+import dev.wandb4j.DownloadOptions;
+import dev.wandb4j.File;
+import dev.wandb4j.FilePage;
+import dev.wandb4j.FileQuery;
+import dev.wandb4j.Run;
+import dev.wandb4j.WandbClient;
+import io.netty.buffer.ByteBuf;
+import java.nio.file.Path;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The code shown in README.md, kept here so that the compiler checks it. Each method is one
+ * snippet; the test build compiles them, so the README never shows code that does not build.
+ */
+public final class ReadmeExamples {
+  private ReadmeExamples() {}
+
+  static void listing(WandbClient wandb) {
+    // --- listing
+    Run run = wandb.run("acme/vision/1x2y3z"); // a handle: no request yet
+
+    run.files() // Flux<File>: pages of 50, fetched as demand needs them
+        .filter(f -> f.size() < 1_000_000)
+        .map(f -> f.name() + " " + f.size())
+        .doOnNext(System.out::println)
+        .blockLast(); // block only at the edge of your program
+
+    Flux<File> json = run.files(FileQuery.builder().pattern("%.json").perPage(200).build());
+    Mono<File> one = run.file("media/images/a.png"); // WandbNotFoundException if absent
+    Mono<Long> count = run.fileCount(); // all of the run's files, whatever the filter
+    // --- end
+    json.blockLast();
+    one.block();
+    count.block();
+  }
+
+  static String savedCursor(Run run) {
+    // --- cursor
+    FilePage first = run.filePages(FileQuery.DEFAULT).blockFirst();
+    String cursor = first.endCursor(); // persist it anywhere
+
+    // later, even in another process:
+    run.filePages(FileQuery.DEFAULT, cursor)
+        .flatMapIterable(FilePage::files)
+        .doOnNext(f -> System.out.println(f.name()))
+        .blockLast();
+    // --- end
+    return cursor;
+  }
+
+  static long deleting(Run run) {
+    // --- delete
+    Long deleted =
+        run.deleteFiles(run.files(FileQuery.builder().pattern("media/tmp/%").build())).block();
+    // one mutation per 100 files; run.deleteFiles(files, 500) for larger batches
+    // --- end
+    return deleted;
+  }
+
+  static void downloading(Run run) {
+    // --- download
+    Path root = Path.of("downloads");
+
+    // one file
+    Path p = run.file("model.ckpt").flatMap(f -> f.download(root)).block();
+
+    // with options: replace what is there, report progress
+    DownloadOptions options =
+        DownloadOptions.builder()
+            .replace(true)
+            .progress(pr -> System.out.printf("%s %.0f%%%n", pr.file().name(), 100 * pr.fraction()))
+            .build();
+    run.file("model.ckpt").flatMap(f -> f.download(root, options)).block();
+
+    // a whole run, eight at a time
+    run.files().flatMap(f -> f.download(root), 8).blockLast();
+    // --- end
+    System.out.println(p);
+  }
+
+  static Flux<ByteBuf> streaming(File f) {
+    // --- content
+    // In a WebFlux handler: stream the file to the response without touching disk.
+    // The subscriber owns each buffer; Reactor Netty's send() releases them.
+    // return response.send(f.content());
+    Flux<ByteBuf> body = f.content();
+    // --- end
+    return body;
+  }
+
+  static void configuring() {
+    // --- configure
+    try (WandbClient wandb =
+        WandbClient.builder()
+            .baseUrl("https://wandb.example.com") // default: WANDB_BASE_URL, else api.wandb.ai
+            .apiKey(System.getenv("MY_WANDB_KEY")) // default: WANDB_API_KEY, else ~/.netrc
+            .maxConnections(32)
+            .maxRetries(8)
+            .build()) {
+      wandb.run("acme/vision/1x2y3z").fileCount().block();
+    }
+    // --- end
+  }
+}
