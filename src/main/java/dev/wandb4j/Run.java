@@ -59,7 +59,9 @@ public final class Run {
    * @return a cold listing
    */
   public Flux<File> files(FileQuery query) {
-    return filePages(query).flatMapIterable(FilePage::files, 1);
+    // No prefetch: the next page is requested only once the files of the current one have all
+    // been emitted. flatMapIterable(..., 1) would already ask for it when it starts on a page.
+    return filePages(query).concatMap(page -> Flux.fromIterable(page.files()), 0);
   }
 
   /**

@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -58,9 +60,27 @@ public final class FilesApi {
         });
   }
 
-  /** A Mono that subscribes to its source only once it is requested, not when subscribed. */
-  private static <T> Mono<T> onDemand(Supplier<Mono<T>> source) {
-    return Mono.just(Boolean.TRUE).flatMap(ignored -> source.get());
+  /**
+   * A Mono that subscribes to its source only once it is requested, not when subscribed: {@code
+   * expand} subscribes to the next page's publisher as soon as the previous page completes, and a
+   * page request must not be sent before downstream demand reaches it.
+   */
+  static <T> Mono<T> onDemand(Supplier<Mono<T>> source) {
+    return Mono.create(
+        sink -> {
+          AtomicBoolean started = new AtomicBoolean();
+          sink.onRequest(
+              n -> {
+                if (started.compareAndSet(false, true)) {
+                  Disposable inner =
+                      source
+                          .get()
+                          .contextWrite(sink.contextView())
+                          .subscribe(sink::success, sink::error, sink::success);
+                  sink.onCancel(inner);
+                }
+              });
+        });
   }
 
   private Mono<PageData> page(
