@@ -47,6 +47,9 @@ final class FileTransfer extends Downloader.ResumeState {
   private final DownloadSpec spec;
   private final MessageDigest md5;
 
+  /** Whether there is an MD5 to check: without one, no digest is computed. */
+  private final boolean digesting;
+
   private Path target;
   private Path part;
   private AsynchronousFileChannel channel;
@@ -75,6 +78,7 @@ final class FileTransfer extends Downloader.ResumeState {
     this.file = file;
     this.root = root;
     this.spec = spec;
+    this.digesting = spec.verifyChecksum() && file.md5() != null && !file.md5().isBlank();
     try {
       this.md5 = MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
@@ -216,7 +220,7 @@ final class FileTransfer extends Downloader.ResumeState {
     if (expectedSize >= 0 && size != expectedSize) {
       throw Downloader.sizeMismatch(what, expectedSize, size);
     }
-    if (spec.verifyChecksum() && file.md5() != null && !file.md5().isBlank()) {
+    if (digesting) {
       String expected = file.md5().strip();
       boolean hex = expected.length() == 32 && expected.matches("[0-9a-fA-F]{32}");
       String actual =
@@ -357,11 +361,13 @@ final class FileTransfer extends Downloader.ResumeState {
           ch = null;
           pos = 0;
         } else {
-          if (buf.nioBufferCount() == 1) {
-            md5.update(buf.nioBuffer());
-          } else {
-            for (ByteBuffer b : buf.nioBuffers()) {
-              md5.update(b);
+          if (digesting) {
+            if (buf.nioBufferCount() == 1) {
+              md5.update(buf.nioBuffer());
+            } else {
+              for (ByteBuffer b : buf.nioBuffers()) {
+                md5.update(b);
+              }
             }
           }
           pos = position;

@@ -9,6 +9,7 @@ import dev.wandb4j.error.WandbRateLimitedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -56,8 +57,13 @@ public final class HttpCore {
   /** How much of an error body is kept for the exception. */
   static final int MAX_EXCERPT = 1024;
 
-  /** The largest chunk of body the HTTP decoder hands over at once. */
+  /** The largest chunk of body the HTTP decoder hands over at once, and the largest socket read. */
   static final int MAX_CHUNK_SIZE = 1 << 20;
+
+  /** Socket reads start at this size and adapt between the minimum and the maximum. */
+  static final int INITIAL_READ = 64 * 1024;
+
+  static final int MIN_READ = 4 * 1024;
 
   private final ClientSettings settings;
   private final ApiOrigin origin;
@@ -105,6 +111,9 @@ public final class HttpCore {
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .responseTimeout(settings.readTimeout())
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new AdaptiveRecvByteBufAllocator(MIN_READ, INITIAL_READ, MAX_CHUNK_SIZE))
             .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK_SIZE))
             .followRedirect(false)
             .disableRetry(true);
