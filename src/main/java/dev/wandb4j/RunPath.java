@@ -1,5 +1,6 @@
 package dev.wandb4j;
 
+import dev.wandb4j.internal.SafePaths;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ public final class RunPath {
   }
 
   private static IllegalArgumentException invalid(String path, String reason) {
-    String shown = path == null ? "null" : printable(path);
+    String shown = SafePaths.printable(path);
     return new IllegalArgumentException(
         "Invalid run path '"
             + shown
@@ -183,23 +184,6 @@ public final class RunPath {
             + (reason == null ? "" : " (" + reason + ")")
             + "; expected "
             + FORMS);
-  }
-
-  private static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    int limit = Math.min(s.length(), 200);
-    for (int i = 0; i < limit; i++) {
-      char c = s.charAt(i);
-      if (Character.isISOControl(c)) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    if (s.length() > limit) {
-      sb.append("...");
-    }
-    return sb.toString();
   }
 
   /**
