@@ -1,0 +1,258 @@
+package dev.wandb4j.emulator;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.SplittableRandom;
+import reactor.core.publisher.Flux;
+
+/** The bytes of an emulated file: held in memory, on disk, or generated on the fly. */
+abstract class Content {
+  static final int CHUNK = 64 * 1024;
+
+  private volatile String md5;
+
+  abstract long size();
+
+  /** Streams {@code count} bytes from {@code from} as buffers the subscriber releases. */
+  abstract Flux<ByteBuf> stream(long from, long count);
+
+  /** The file on disk, for zero-copy sending, or {@code null}. */
+  Path path() {
+    return null;
+  }
+
+  /** The byte at a position, for corrupting it. */
+  abstract byte byteAt(long position);
+
+  /** The base64 MD5, computed once. */
+  final String md5() {
+    String m = md5;
+    if (m == null) {
+      synchronized (this) {
+        if (md5 == null) {
+          md5 = Base64.getEncoder().encodeToString(digest());
+        }
+        m = md5;
+      }
+    }
+    return m;
+  }
+
+  abstract byte[] digest();
+
+  static MessageDigest newMd5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Content of(byte[] bytes) {
+    return new Bytes(bytes);
+  }
+
+  static Content of(Path path) {
+    return new OnDisk(path);
+  }
+
+  static Content generated(long size, long seed) {
+    return new Generated(size, seed);
+  }
+
+  private static final class Bytes extends Content {
+    private final byte[] bytes;
+
+    Bytes(byte[] bytes) {
+      this.bytes = bytes.clone();
+    }
+
+    @Override
+    long size() {
+      return bytes.length;
+    }
+
+    @Override
+    Flux<ByteBuf> stream(long from, long count) {
+      return Flux.range(0, (int) ((count + CHUNK - 1) / CHUNK))
+          .map(
+              i -> {
+                int off = (int) (from + (long) i * CHUNK);
+                int len = (int) Math.min(CHUNK, from + count - off);
+                return Unpooled.wrappedBuffer(bytes, off, len);
+              });
+    }
+
+    @Override
+    byte byteAt(long position) {
+      return bytes[(int) position];
+    }
+
+    @Override
+    byte[] digest() {
+      return newMd5().digest(bytes);
+    }
+  }
+
+  private static final class OnDisk extends Content {
+    private final Path path;
+
+    OnDisk(Path path) {
+      this.path = path;
+    }
+
+    @Override
+    long size() {
+      try {
+        return Files.size(path);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    Path path() {
+      return path;
+    }
+
+    @Override
+    Flux<ByteBuf> stream(long from, long count) {
+      return Flux.using(
+          () -> java.nio.channels.FileChannel.open(path),
+          ch ->
+              Flux.range(0, (int) ((count + CHUNK - 1) / CHUNK))
+                  .map(
+                      i -> {
+                        long off = from + (long) i * CHUNK;
+                        int len = (int) Math.min(CHUNK, from + count - off);
+                        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(len);
+                        try {
+                          int read = 0;
+                          while (read < len) {
+                            int n = buf.writeBytes(ch, off + read, len - read);
+                            if (n < 0) {
+                              throw new IOException("file shrank: " + path);
+                            }
+                            read += n;
+                          }
+                        } catch (IOException e) {
+                          buf.release();
+                          throw new UncheckedIOException(e);
+                        }
+                        return buf;
+                      }),
+          ch -> {
+            try {
+              ch.close();
+            } catch (IOException ignored) {
+              // nothing to do
+            }
+          });
+    }
+
+    @Override
+    byte byteAt(long position) {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path)) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+        ch.read(b, position);
+        return b.get(0);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    byte[] digest() {
+      MessageDigest md = newMd5();
+      byte[] buf = new byte[CHUNK];
+      try (InputStream in = Files.newInputStream(path)) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          md.update(buf, 0, n);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return md.digest();
+    }
+  }
+
+  /**
+   * Deterministic content of any size that costs no memory: a 64 KiB block drawn from the seed,
+   * repeated. Served as slices of one direct buffer per response.
+   */
+  private static final class Generated extends Content {
+    private final long size;
+    private final long seed;
+
+    Generated(long size, long seed) {
+      this.size = size;
+      this.seed = seed;
+    }
+
+    /** The repeated block; only as long as the file when the file is shorter. */
+    private byte[] block() {
+      int len = (int) Math.min(CHUNK, (size + 7) & ~7L);
+      byte[] block = new byte[CHUNK];
+      SplittableRandom random = new SplittableRandom(seed);
+      for (int i = 0; i < len; i += 8) {
+        long v = random.nextLong();
+        for (int j = 0; j < 8; j++) {
+          block[i + j] = (byte) (v >>> (8 * j));
+        }
+      }
+      return block;
+    }
+
+    @Override
+    long size() {
+      return size;
+    }
+
+    @Override
+    Flux<ByteBuf> stream(long from, long count) {
+      return Flux.using(
+          () -> {
+            byte[] block = block();
+            ByteBuf twice = ByteBufAllocator.DEFAULT.directBuffer(2 * CHUNK);
+            twice.writeBytes(block).writeBytes(block);
+            return twice;
+          },
+          twice ->
+              Flux.range(0, (int) ((count + CHUNK - 1) / CHUNK))
+                  .map(
+                      i -> {
+                        long off = from + (long) i * CHUNK;
+                        int len = (int) Math.min(CHUNK, from + count - off);
+                        return twice.retainedSlice((int) (off % CHUNK), len);
+                      }),
+          ByteBuf::release);
+    }
+
+    @Override
+    byte byteAt(long position) {
+      return block()[(int) (position % CHUNK)];
+    }
+
+    @Override
+    byte[] digest() {
+      MessageDigest md = newMd5();
+      byte[] block = block();
+      long full = size / CHUNK;
+      for (long i = 0; i < full; i++) {
+        md.update(block);
+      }
+      md.update(block, 0, (int) (size % CHUNK));
+      return md.digest();
+    }
+  }
+}

@@ -1,0 +1,243 @@
+package dev.wandb4j.emulator;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Faults a test scripts into the emulator, for one file or for everything it serves. Counted faults
+ * fire on the next requests and then stop; the others stay until cleared. Thread-safe.
+ */
+public final class Faults {
+  private final AtomicInteger failCount = new AtomicInteger();
+  private volatile int failStatus = 503;
+  private volatile Duration failRetryAfter;
+  private final AtomicInteger resetCount = new AtomicInteger();
+  private volatile long resetAfterBytes;
+  private volatile long bytesPerSecond;
+  private volatile Duration firstByteDelay = Duration.ZERO;
+  private volatile boolean ignoreRange;
+  private volatile long corruptOffset = -1;
+  private volatile boolean expireSignedUrls;
+  private final AtomicInteger emptyPages = new AtomicInteger();
+  private final AtomicInteger repeatedCursors = new AtomicInteger();
+  private final AtomicInteger graphQlErrorCount = new AtomicInteger();
+  private volatile String graphQlErrorMessage = "emulated error";
+  private volatile Duration graphQlLatency = Duration.ZERO;
+
+  Faults() {}
+
+  /**
+   * Answers the next {@code times} requests with {@code status}.
+   *
+   * @param times how many requests fail
+   * @param status the HTTP status to answer with
+   * @return these faults
+   */
+  public Faults failNext(int times, int status) {
+    return failNext(times, status, null);
+  }
+
+  /**
+   * Answers the next {@code times} requests with {@code status} and a {@code Retry-After}.
+   *
+   * @param times how many requests fail
+   * @param status the HTTP status
+   * @param retryAfter the {@code Retry-After} to send (whole seconds), or {@code null}
+   * @return these faults
+   */
+  public Faults failNext(int times, int status, Duration retryAfter) {
+    this.failStatus = status;
+    this.failRetryAfter = retryAfter;
+    this.failCount.set(times);
+    return this;
+  }
+
+  /**
+   * Closes the connection after {@code bytes} bytes of body, on the next {@code times} storage
+   * requests.
+   *
+   * @param bytes body bytes sent before the connection is closed
+   * @param times how many requests are cut
+   * @return these faults
+   */
+  public Faults resetAfter(long bytes, int times) {
+    this.resetAfterBytes = bytes;
+    this.resetCount.set(times);
+    return this;
+  }
+
+  /**
+   * Limits storage bodies to a rate, until cleared with 0.
+   *
+   * @param bytesPerSecond the rate, or 0 for unlimited
+   * @return these faults
+   */
+  public Faults throttle(long bytesPerSecond) {
+    this.bytesPerSecond = bytesPerSecond;
+    return this;
+  }
+
+  /**
+   * Waits before the first byte of every storage response.
+   *
+   * @param delay the wait
+   * @return these faults
+   */
+  public Faults delayFirstByte(Duration delay) {
+    this.firstByteDelay = delay;
+    return this;
+  }
+
+  /**
+   * Answers range requests with the whole body (200), as some servers do.
+   *
+   * @param ignore whether to ignore {@code Range}
+   * @return these faults
+   */
+  public Faults ignoreRange(boolean ignore) {
+    this.ignoreRange = ignore;
+    return this;
+  }
+
+  /**
+   * Flips the bits of the byte at {@code offset} in every body served, until cleared with -1.
+   *
+   * @param offset the byte to corrupt, or -1 for none
+   * @return these faults
+   */
+  public Faults corruptByte(long offset) {
+    this.corruptOffset = offset;
+    return this;
+  }
+
+  /**
+   * Makes every signed storage URL expired when it is used.
+   *
+   * @param expire whether signed URLs are expired
+   * @return these faults
+   */
+  public Faults expireSignedUrls(boolean expire) {
+    this.expireSignedUrls = expire;
+    return this;
+  }
+
+  /**
+   * Answers the next {@code times} listing pages with no files and {@code hasNextPage: true}.
+   *
+   * @param times how many pages
+   * @return these faults
+   */
+  public Faults emptyPageWithNext(int times) {
+    this.emptyPages.set(times);
+    return this;
+  }
+
+  /**
+   * Answers the next {@code times} listing pages with the cursor the request sent.
+   *
+   * @param times how many pages
+   * @return these faults
+   */
+  public Faults repeatCursor(int times) {
+    this.repeatedCursors.set(times);
+    return this;
+  }
+
+  /**
+   * Answers the next {@code times} GraphQL requests with an {@code errors} array.
+   *
+   * @param times how many requests
+   * @param message the error message
+   * @return these faults
+   */
+  public Faults graphQlErrors(int times, String message) {
+    this.graphQlErrorMessage = message;
+    this.graphQlErrorCount.set(times);
+    return this;
+  }
+
+  /**
+   * Adds latency to every GraphQL answer.
+   *
+   * @param latency the delay
+   * @return these faults
+   */
+  public Faults graphQlLatency(Duration latency) {
+    this.graphQlLatency = latency;
+    return this;
+  }
+
+  /**
+   * Clears every fault.
+   *
+   * @return these faults
+   */
+  public Faults clear() {
+    failCount.set(0);
+    resetCount.set(0);
+    bytesPerSecond = 0;
+    firstByteDelay = Duration.ZERO;
+    ignoreRange = false;
+    corruptOffset = -1;
+    expireSignedUrls = false;
+    emptyPages.set(0);
+    repeatedCursors.set(0);
+    graphQlErrorCount.set(0);
+    graphQlLatency = Duration.ZERO;
+    return this;
+  }
+
+  static boolean take(AtomicInteger counter) {
+    return counter.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
+
+  /** The status to fail this request with, or 0. */
+  int takeFailure() {
+    return take(failCount) ? failStatus : 0;
+  }
+
+  Duration failRetryAfter() {
+    return failRetryAfter;
+  }
+
+  /** Body bytes to send before closing, or -1. */
+  long takeReset() {
+    return take(resetCount) ? resetAfterBytes : -1;
+  }
+
+  long bytesPerSecond() {
+    return bytesPerSecond;
+  }
+
+  Duration firstByteDelay() {
+    return firstByteDelay;
+  }
+
+  boolean ignoreRange() {
+    return ignoreRange;
+  }
+
+  long corruptOffset() {
+    return corruptOffset;
+  }
+
+  boolean expireSignedUrls() {
+    return expireSignedUrls;
+  }
+
+  boolean takeEmptyPage() {
+    return take(emptyPages);
+  }
+
+  boolean takeRepeatCursor() {
+    return take(repeatedCursors);
+  }
+
+  String takeGraphQlError() {
+    return take(graphQlErrorCount) ? graphQlErrorMessage : null;
+  }
+
+  Duration graphQlLatency() {
+    return graphQlLatency;
+  }
+}

@@ -1,0 +1,315 @@
+package dev.wandb4j.emulator;
+
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.GraphQLContext;
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.CoercedVariables;
+import graphql.execution.DataFetcherResult;
+import graphql.language.IntValue;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.schema.Coercing;
+import graphql.schema.CoercingParseLiteralException;
+import graphql.schema.CoercingParseValueException;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.GraphQLScalarType;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** Executes W&amp;B GraphQL operations over the emulator's runs with graphql-java. */
+final class GraphQlEndpoint {
+  /** The most files one page returns. */
+  static final int MAX_FIRST = 10_000;
+
+  private final WandbEmulator emulator;
+  private final GraphQL graphQl;
+
+  GraphQlEndpoint(WandbEmulator emulator) {
+    this.emulator = emulator;
+    String sdl;
+    try (InputStream in =
+        GraphQlEndpoint.class.getResourceAsStream("/dev/wandb4j/schema/wandb-files.graphql")) {
+      sdl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    RuntimeWiring wiring =
+        RuntimeWiring.newRuntimeWiring()
+            .scalar(scalar("Int64", true))
+            .scalar(scalar("DateTime", false))
+            .scalar(scalar("JSONString", false))
+            .type(
+                "Query",
+                t ->
+                    t.dataFetcher("project", this::findProject).dataFetcher("viewer", this::viewer))
+            .type(
+                "Project",
+                t ->
+                    t.dataFetcher("id", e -> projectOf(e).id())
+                        .dataFetcher("name", e -> projectOf(e).name())
+                        .dataFetcher("entityName", e -> projectOf(e).entity())
+                        .dataFetcher("internalId", e -> projectOf(e).internalId())
+                        .dataFetcher("run", e -> projectOf(e).run(e.getArgument("name"))))
+            .type(
+                "Run",
+                t ->
+                    t.dataFetcher("id", e -> b64("Run:" + run(e).path()))
+                        .dataFetcher("name", e -> run(e).path().runId())
+                        .dataFetcher("displayName", e -> run(e).path().runId())
+                        .dataFetcher("state", e -> "finished")
+                        .dataFetcher("projectId", e -> run(e).projectId())
+                        .dataFetcher("fileCount", e -> run(e).fileCount())
+                        .dataFetcher("files", this::files))
+            .type(
+                "File",
+                t ->
+                    t.dataFetcher("id", e -> node(e).id())
+                        .dataFetcher("name", e -> node(e).name())
+                        .dataFetcher("url", this::url)
+                        .dataFetcher("directUrl", e -> node(e).directUrl())
+                        .dataFetcher("sizeBytes", e -> node(e).size())
+                        .dataFetcher("md5", e -> node(e).md5())
+                        .dataFetcher("mimetype", e -> node(e).mimetype())
+                        .dataFetcher("updatedAt", e -> node(e).updatedAt()))
+            .type("Mutation", t -> t.dataFetcher("deleteFiles", this::deleteFiles))
+            .build();
+    this.graphQl =
+        GraphQL.newGraphQL(
+                new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring))
+            .build();
+  }
+
+  Map<String, Object> execute(String query, Map<String, Object> variables, String operationName) {
+    ExecutionInput.Builder input =
+        ExecutionInput.newExecutionInput()
+            .query(query == null ? "" : query)
+            .variables(variables == null ? Map.of() : variables);
+    if (operationName != null && !operationName.isEmpty()) {
+      input.operationName(operationName);
+    }
+    ExecutionResult result = graphQl.execute(input.build());
+    return result.toSpecification();
+  }
+
+  private Object findProject(DataFetchingEnvironment e) {
+    return emulator.project(e.getArgument("entityName"), e.getArgument("name"));
+  }
+
+  private Object viewer(DataFetchingEnvironment e) {
+    Map<String, Object> user = new LinkedHashMap<>();
+    user.put("id", b64("User:1"));
+    user.put("username", "emulator");
+    user.put("entity", "emulator");
+    return user;
+  }
+
+  private static WandbEmulator.Project projectOf(DataFetchingEnvironment e) {
+    return e.getSource();
+  }
+
+  private static EmulatedRun run(DataFetchingEnvironment e) {
+    return e.getSource();
+  }
+
+  private static Node node(DataFetchingEnvironment e) {
+    return e.getSource();
+  }
+
+  /** A file as the listing shows it: a real one, or W&amp;B's placeholder for a missing name. */
+  record Node(EmulatedFile file, String missingName, String id, String apiUrl, String directUrl) {
+    String name() {
+      return file == null ? missingName : file.name();
+    }
+
+    long size() {
+      return file == null ? 0 : file.size();
+    }
+
+    String md5() {
+      return file == null ? "0" : file.md5();
+    }
+
+    String mimetype() {
+      return file == null ? null : file.mimetype();
+    }
+
+    String updatedAt() {
+      return file == null ? null : file.updatedAt().toString().replace("Z", "");
+    }
+  }
+
+  private Object url(DataFetchingEnvironment e) {
+    Node n = node(e);
+    Boolean upload = e.getArgument("upload");
+    if (Boolean.TRUE.equals(upload)) {
+      return n.directUrl() + "&X-Method=PUT";
+    }
+    return n.apiUrl();
+  }
+
+  private Object files(DataFetchingEnvironment e) {
+    EmulatedRun run = run(e);
+    List<String> names = e.getArgument("names");
+    String pattern = e.getArgument("pattern");
+    String after = e.getArgument("after");
+    Integer first = e.getArgument("first");
+    int limit = first == null ? 500 : Math.max(0, Math.min(first, MAX_FIRST));
+    Faults faults = emulator.faults();
+    long afterSeq = after == null ? -1 : decodeCursor(after);
+    if (afterSeq == Long.MIN_VALUE) {
+      return DataFetcherResult.newResult()
+          .error(GraphqlErrorBuilder.newError(e).message("invalid cursor").build())
+          .build();
+    }
+    List<Map<String, Object>> edges = new ArrayList<>();
+    boolean hasNext;
+    if (faults.takeEmptyPage()) {
+      hasNext = true;
+    } else if (names != null && !names.isEmpty()) {
+      int start = (int) Math.max(0, afterSeq + 1);
+      int end = Math.min(names.size(), start + limit);
+      for (int i = start; i < end; i++) {
+        EmulatedFile f = run.file(names.get(i));
+        edges.add(
+            edge(
+                f == null ? new Node(null, names.get(i), b64("File:missing"), null, null) : node(f),
+                i));
+      }
+      hasNext = end < names.size();
+    } else {
+      Predicate<String> filter = pattern == null ? s -> true : Like.compile(pattern);
+      List<EmulatedFile> page = run.page(afterSeq, limit, filter);
+      hasNext = page.size() > limit;
+      for (int i = 0; i < Math.min(limit, page.size()); i++) {
+        edges.add(edge(node(page.get(i)), page.get(i).seq()));
+      }
+    }
+    if (after != null && faults.takeRepeatCursor()) {
+      for (Map<String, Object> edge : edges) {
+        edge.put("cursor", after);
+      }
+      hasNext = true;
+    }
+    Map<String, Object> pageInfo = new LinkedHashMap<>();
+    pageInfo.put("hasNextPage", hasNext);
+    pageInfo.put("hasPreviousPage", after != null);
+    pageInfo.put("startCursor", edges.isEmpty() ? null : edges.get(0).get("cursor"));
+    pageInfo.put("endCursor", edges.isEmpty() ? after : edges.get(edges.size() - 1).get("cursor"));
+    Map<String, Object> conn = new LinkedHashMap<>();
+    conn.put("edges", edges);
+    conn.put("pageInfo", pageInfo);
+    return conn;
+  }
+
+  private Node node(EmulatedFile f) {
+    return new Node(f, null, f.id(), emulator.apiFileUrl(f), emulator.signedUrl(f));
+  }
+
+  private static Map<String, Object> edge(Node node, long position) {
+    Map<String, Object> edge = new LinkedHashMap<>();
+    edge.put("node", node);
+    edge.put("cursor", b64("cursor:" + position));
+    return edge;
+  }
+
+  static long decodeCursor(String cursor) {
+    try {
+      String s = new String(Base64.getDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (!s.startsWith("cursor:")) {
+        return Long.MIN_VALUE;
+      }
+      return Long.parseLong(s.substring(7));
+    } catch (IllegalArgumentException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  private Object deleteFiles(DataFetchingEnvironment e) {
+    Map<String, Object> input = e.getArgument("input");
+    @SuppressWarnings("unchecked")
+    List<String> ids = (List<String>) input.get("files");
+    Object projectId = input.get("projectId");
+    if (projectId == null) {
+      return error(
+          e, "Variable \"projectId\" got invalid value null; Expected \"Int!\", found null");
+    }
+    long pid = ((Number) projectId).longValue();
+    List<EmulatedFile> found = new ArrayList<>();
+    for (String id : ids) {
+      EmulatedFile f = emulator.fileById(id);
+      if (f != null) {
+        if (f.run().projectId() != pid) {
+          return error(e, "file " + id + " does not belong to project " + pid);
+        }
+        found.add(f);
+      }
+    }
+    for (EmulatedFile f : found) {
+      f.run().removeFile(f.name());
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("success", true);
+    payload.put("clientMutationId", input.get("clientMutationId"));
+    return payload;
+  }
+
+  private static Object error(DataFetchingEnvironment e, String message) {
+    return DataFetcherResult.newResult()
+        .error(GraphqlErrorBuilder.newError(e).message(message).build())
+        .build();
+  }
+
+  static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Int64 is an integer that may exceed 32 bits; the others pass strings through. */
+  private static GraphQLScalarType scalar(String name, boolean integer) {
+    return GraphQLScalarType.newScalar()
+        .name(name)
+        .coercing(
+            new Coercing<Object, Object>() {
+              @Override
+              public Object serialize(Object v, GraphQLContext c, Locale l) {
+                return v;
+              }
+
+              @Override
+              public Object parseValue(Object v, GraphQLContext c, Locale l) {
+                if (integer && !(v instanceof Number)) {
+                  throw new CoercingParseValueException(name + " must be an integer");
+                }
+                return v;
+              }
+
+              @Override
+              public Object parseLiteral(
+                  Value<?> v, CoercedVariables vars, GraphQLContext c, Locale l) {
+                if (integer && v instanceof IntValue) {
+                  BigInteger b = ((IntValue) v).getValue();
+                  return b.longValue();
+                }
+                if (!integer && v instanceof StringValue) {
+                  return ((StringValue) v).getValue();
+                }
+                throw new CoercingParseLiteralException("invalid " + name);
+              }
+            })
+        .build();
+  }
+}
