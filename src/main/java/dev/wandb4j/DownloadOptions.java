@@ -19,12 +19,16 @@ public final class DownloadOptions {
   private final boolean replace;
   private final boolean existOk;
   private final boolean verifyChecksum;
+  private final boolean sync;
+  private final boolean failFast;
   private final Consumer<DownloadProgress> progress;
 
   private DownloadOptions(Builder b) {
     this.replace = b.replace;
     this.existOk = b.existOk;
     this.verifyChecksum = b.verifyChecksum;
+    this.sync = b.sync;
+    this.failFast = b.failFast;
     this.progress = b.progress;
   }
 
@@ -47,6 +51,8 @@ public final class DownloadOptions {
     b.replace = replace;
     b.existOk = existOk;
     b.verifyChecksum = verifyChecksum;
+    b.sync = sync;
+    b.failFast = failFast;
     b.progress = progress;
     return b;
   }
@@ -79,6 +85,25 @@ public final class DownloadOptions {
   }
 
   /**
+   * Whether a target that already has the file's size and MD5 is kept without a request, and any
+   * other existing target replaced.
+   *
+   * @return the setting
+   */
+  public boolean sync() {
+    return sync;
+  }
+
+  /**
+   * Whether a bulk download stops at its first failure.
+   *
+   * @return the setting
+   */
+  public boolean failFast() {
+    return failFast;
+  }
+
+  /**
    * The progress listener, or {@code null}.
    *
    * @return the listener
@@ -95,6 +120,10 @@ public final class DownloadOptions {
         + existOk
         + ", verifyChecksum="
         + verifyChecksum
+        + ", sync="
+        + sync
+        + ", failFast="
+        + failFast
         + ", progress="
         + (progress != null)
         + "}";
@@ -105,9 +134,36 @@ public final class DownloadOptions {
     private boolean replace;
     private boolean existOk;
     private boolean verifyChecksum = true;
+    private boolean sync;
+    private boolean failFast;
     private Consumer<DownloadProgress> progress;
 
     private Builder() {}
+
+    /**
+     * Keep a target that already has the file's size and MD5 (one read of the local file, no
+     * request), and download and replace any other existing target; so a second run fetches only
+     * what changed. Takes precedence over {@code existOk}. Default: false.
+     *
+     * @param sync whether to synchronise
+     * @return this builder
+     */
+    public Builder sync(boolean sync) {
+      this.sync = sync;
+      return this;
+    }
+
+    /**
+     * For {@link Run#downloadAll}: end at the first failed file, cancelling the downloads in flight
+     * (their part files are removed), instead of reporting it and going on. Default: false.
+     *
+     * @param failFast whether to stop at the first failure
+     * @return this builder
+     */
+    public Builder failFast(boolean failFast) {
+      this.failFast = failFast;
+      return this;
+    }
 
     /**
      * Replace an existing target, atomically, once the new file is complete and verified. Default:
@@ -176,11 +232,13 @@ public final class DownloadOptions {
     return replace == d.replace
         && existOk == d.existOk
         && verifyChecksum == d.verifyChecksum
+        && sync == d.sync
+        && failFast == d.failFast
         && Objects.equals(progress, d.progress);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(replace, existOk, verifyChecksum, progress);
+    return Objects.hash(replace, existOk, verifyChecksum, sync, failFast, progress);
   }
 }

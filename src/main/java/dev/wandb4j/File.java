@@ -2,6 +2,7 @@ package dev.wandb4j;
 
 import dev.wandb4j.internal.DownloadSpec;
 import dev.wandb4j.internal.FileData;
+import dev.wandb4j.internal.Outcome;
 import io.netty.buffer.ByteBuf;
 import java.net.URI;
 import java.nio.file.Path;
@@ -192,6 +193,10 @@ public final class File {
    * @return the final path
    */
   public Mono<Path> download(Path root, DownloadOptions options) {
+    return downloadOutcome(root, options).map(Outcome::path);
+  }
+
+  Mono<Outcome> downloadOutcome(Path root, DownloadOptions options) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
     Consumer<DownloadProgress> listener = options.progress();
@@ -200,6 +205,7 @@ public final class File {
             options.replace(),
             options.existOk(),
             options.verifyChecksum(),
+            options.sync(),
             listener == null
                 ? null
                 : (written, total) -> listener.accept(new DownloadProgress(this, written, total)));

@@ -2,12 +2,16 @@ package dev.wandb4j;
 
 import dev.wandb4j.internal.ClientCore;
 import dev.wandb4j.internal.FileData;
+import dev.wandb4j.internal.Outcome;
 import dev.wandb4j.internal.PageData;
+import dev.wandb4j.internal.SafePaths;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -165,6 +169,114 @@ public final class Run {
                         e.getValue().size() == 1
                             ? "file " + e.getValue().get(0) + " of run " + path
                             : e.getValue().size() + " files of run " + path));
+  }
+
+  /**
+   * Downloads every file a query selects into {@code root}, at most {@code concurrency} at a time,
+   * over the client's one connection pool.
+   *
+   * @param root the folder to download into
+   * @param query which files
+   * @param options how each file is treated; {@code failFast} ends the whole download at the first
+   *     failure
+   * @param concurrency files in flight at once, from 1 to 1024
+   * @return one result per file, in completion order
+   * @see #downloadAll(Path, FileQuery, DownloadOptions, int, Consumer)
+   */
+  public Flux<DownloadResult> downloadAll(
+      Path root, FileQuery query, DownloadOptions options, int concurrency) {
+    return downloadAll(root, query, options, concurrency, null);
+  }
+
+  /**
+   * Downloads every file a query selects, reporting aggregate progress. Each file is downloaded as
+   * {@link File#download(Path, DownloadOptions)} does (atomic, verified, resumable); a file that
+   * fails is reported with its error and the others go on, unless {@code failFast}. With {@code
+   * sync}, files that are already there with the same size and MD5 are skipped, so running the same
+   * download again fetches only what changed. The listing streams: downloads start with the first
+   * page.
+   *
+   * @param root the folder to download into
+   * @param query which files
+   * @param options how each file is treated
+   * @param concurrency files in flight at once, from 1 to 1024
+   * @param progress receives aggregate progress at most ten times a second and once at the end, on
+   *     I/O threads; or {@code null}
+   * @return one result per file, in completion order
+   */
+  public Flux<DownloadResult> downloadAll(
+      Path root,
+      FileQuery query,
+      DownloadOptions options,
+      int concurrency,
+      Consumer<BulkProgress> progress) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(options, "options");
+    if (concurrency < 1 || concurrency > 1024) {
+      throw new IllegalArgumentException("concurrency must be between 1 and 1024: " + concurrency);
+    }
+    return Flux.defer(
+        () -> {
+          BulkTracker tracker = new BulkTracker(progress);
+          Flux<DownloadResult> results =
+              files(query)
+                  .doOnNext(tracker::listed)
+                  .doOnComplete(tracker::listingDone)
+                  .flatMap(f -> downloadOne(f, root, options, tracker), concurrency)
+                  .doOnNext(tracker::finished);
+          if (options.failFast()) {
+            results =
+                results.handle(
+                    (r, sink) -> {
+                      sink.next(r);
+                      if (r.isFailed()) {
+                        sink.error(r.error());
+                      }
+                    });
+          }
+          return results.doFinally(signal -> tracker.report(true));
+        });
+  }
+
+  private Mono<DownloadResult> downloadOne(
+      File f, Path root, DownloadOptions options, BulkTracker tracker) {
+    Consumer<DownloadProgress> own = options.progress();
+    DownloadOptions perFile =
+        options.toBuilder()
+            .progress(
+                p -> {
+                  tracker.written(f, p.bytesWritten());
+                  if (own != null) {
+                    own.accept(p);
+                  }
+                })
+            .build();
+    return f.downloadOutcome(root, perFile)
+        .map(out -> new DownloadResult(f, status(out.kind()), out.path(), out.bytes(), null))
+        .onErrorResume(
+            e ->
+                Mono.just(
+                    new DownloadResult(f, DownloadResult.Status.FAILED, target(root, f), 0, e)));
+  }
+
+  private static DownloadResult.Status status(Outcome.Kind kind) {
+    switch (kind) {
+      case EXISTED:
+        return DownloadResult.Status.SKIPPED_EXISTS;
+      case UNCHANGED:
+        return DownloadResult.Status.SKIPPED_UNCHANGED;
+      default:
+        return DownloadResult.Status.DOWNLOADED;
+    }
+  }
+
+  private static Path target(Path root, File f) {
+    try {
+      return SafePaths.resolve(root, f.name());
+    } catch (RuntimeException refused) {
+      return null;
+    }
   }
 
   ClientCore core() {

@@ -6,10 +6,11 @@ package dev.wandb4j.internal;
  * @param replace replace an existing target
  * @param existOk accept an existing target as it is
  * @param verifyChecksum check the MD5
+ * @param sync keep a target with the same size and MD5, replace any other
  * @param progress receives bytes written and total, or {@code null}
  */
 public record DownloadSpec(
-    boolean replace, boolean existOk, boolean verifyChecksum, Progress progress) {
+    boolean replace, boolean existOk, boolean verifyChecksum, boolean sync, Progress progress) {
 
   /** Receives progress. */
   @FunctionalInterface

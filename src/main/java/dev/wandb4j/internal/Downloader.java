@@ -40,9 +40,9 @@ public final class Downloader {
    * @param root the download root
    * @param spec what to do with an existing target, what to verify, whom to tell
    * @param refresh looks the file up again, for a fresh URL when a signed one has expired
-   * @return the final path
+   * @return what was done, and the final path
    */
-  public Mono<Path> download(
+  public Mono<Outcome> download(
       FileData file,
       String runLabel,
       Path root,

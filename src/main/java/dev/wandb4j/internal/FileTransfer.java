@@ -86,7 +86,7 @@ final class FileTransfer extends Downloader.ResumeState {
     }
   }
 
-  Mono<Path> run() {
+  Mono<Outcome> run() {
     return Mono.fromCallable(this::prepare)
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
@@ -115,15 +115,19 @@ final class FileTransfer extends Downloader.ResumeState {
   /**
    * Checks the name and the target, and opens the part file; returns an existing target to keep.
    */
-  private Optional<Path> prepare() throws IOException {
+  private Optional<Outcome> prepare() throws IOException {
     target = SafePaths.resolve(root, file.name());
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new WandbTransferException(
           "Cannot download " + what + " to " + target + ": a directory is in the way");
     }
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !spec.replace()) {
+    boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+    if (exists && spec.sync() && unchanged(target)) {
+      return Optional.of(new Outcome(target, Outcome.Kind.UNCHANGED, 0));
+    }
+    if (exists && !spec.replace() && !spec.sync()) {
       if (spec.existOk()) {
-        return Optional.of(target);
+        return Optional.of(new Outcome(target, Outcome.Kind.EXISTED, 0));
       }
       throw new FileAlreadyExistsException(
           target.toString(), null, "already exists; download with replace or existOk");
@@ -205,7 +209,40 @@ final class FileTransfer extends Downloader.ResumeState {
     md5.reset();
   }
 
-  private Path commit() throws IOException {
+  /** Whether a local file already has this file's size and MD5. */
+  private boolean unchanged(Path local) throws IOException {
+    if (!Files.isRegularFile(local, LinkOption.NOFOLLOW_LINKS)
+        || expectedSize < 0
+        || Files.size(local) != expectedSize
+        || file.md5() == null
+        || file.md5().isBlank()) {
+      return false;
+    }
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(local)) {
+      ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
+      while (ch.read(buf) > 0) {
+        buf.flip();
+        digest.update(buf);
+        buf.clear();
+      }
+    }
+    return matches(digest.digest(), file.md5().strip());
+  }
+
+  static boolean matches(byte[] digest, String expected) {
+    boolean hex = expected.length() == 32 && expected.matches("[0-9a-fA-F]{32}");
+    return hex
+        ? HexFormat.of().formatHex(digest).equalsIgnoreCase(expected)
+        : Base64.getEncoder().encodeToString(digest).equals(expected);
+  }
+
+  private Outcome commit() throws IOException {
     AsynchronousFileChannel ch;
     long size;
     byte[] digest;
@@ -222,10 +259,8 @@ final class FileTransfer extends Downloader.ResumeState {
     }
     if (digesting) {
       String expected = file.md5().strip();
-      boolean hex = expected.length() == 32 && expected.matches("[0-9a-fA-F]{32}");
-      String actual =
-          hex ? HexFormat.of().formatHex(digest) : Base64.getEncoder().encodeToString(digest);
-      if (!actual.equalsIgnoreCase(expected) || !hex && !actual.equals(expected)) {
+      if (!matches(digest, expected)) {
+        String actual = Base64.getEncoder().encodeToString(digest);
         throw new WandbTransferException(
             "MD5 mismatch for " + what + ": expected " + expected + ", got " + actual, null, true);
       }
@@ -242,7 +277,7 @@ final class FileTransfer extends Downloader.ResumeState {
           throw new WandbTransferException("Download of " + what + " was cancelled");
         }
       }
-      if (!spec.replace() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!spec.replace() && !spec.sync() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileAlreadyExistsException(
             target.toString(), null, "appeared during the download; use replace or existOk");
       }
@@ -263,7 +298,7 @@ final class FileTransfer extends Downloader.ResumeState {
     if (spec.progress() != null) {
       spec.progress().update(size, expectedSize >= 0 ? expectedSize : size);
     }
-    return target;
+    return new Outcome(target, Outcome.Kind.DOWNLOADED, size);
   }
 
   private void releaseLock() {

@@ -1,0 +1,88 @@
+package dev.wandb4j;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** Adds up one bulk download's progress and reports it at most ten times a second. */
+final class BulkTracker {
+  private static final long INTERVAL_NANOS = 100_000_000L;
+
+  private final Consumer<BulkProgress> listener;
+  private final long start = System.nanoTime();
+  private final AtomicLong filesTotal = new AtomicLong();
+  private final AtomicLong filesDone = new AtomicLong();
+  private final AtomicLong filesFailed = new AtomicLong();
+  private final AtomicLong bytesTotal = new AtomicLong();
+  private final AtomicLong bytesDone = new AtomicLong();
+  private final AtomicBoolean listingComplete = new AtomicBoolean();
+  private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+  private final Map<String, Long> perFile = new ConcurrentHashMap<>();
+
+  BulkTracker(Consumer<BulkProgress> listener) {
+    this.listener = listener;
+  }
+
+  void listed(File f) {
+    filesTotal.incrementAndGet();
+    bytesTotal.addAndGet(f.size());
+  }
+
+  void listingDone() {
+    listingComplete.set(true);
+    report(false);
+  }
+
+  /** A file's own progress: adds what it wrote since its last report. */
+  void written(File f, long written) {
+    Long before = perFile.put(f.id(), written);
+    bytesDone.addAndGet(written - (before == null ? 0 : before));
+    report(false);
+  }
+
+  void finished(DownloadResult r) {
+    Long before = perFile.remove(r.file().id());
+    if (r.status() != DownloadResult.Status.DOWNLOADED) {
+      // Skipped files count as done; failed ones give back what they had written.
+      long delta =
+          r.isFailed()
+              ? -(before == null ? 0 : before)
+              : r.file().size() - (before == null ? 0 : before);
+      bytesDone.addAndGet(delta);
+    } else if (before == null || before != r.bytes()) {
+      bytesDone.addAndGet(r.bytes() - (before == null ? 0 : before));
+    }
+    if (r.isFailed()) {
+      filesFailed.incrementAndGet();
+    }
+    filesDone.incrementAndGet();
+    report(false);
+  }
+
+  void report(boolean always) {
+    if (listener == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    long last = lastReport.get();
+    if (!always && (now - last < INTERVAL_NANOS || !lastReport.compareAndSet(last, now))) {
+      return;
+    }
+    lastReport.set(now);
+    listener.accept(snapshot(now));
+  }
+
+  BulkProgress snapshot(long now) {
+    return new BulkProgress(
+        filesDone.get(),
+        filesTotal.get(),
+        filesFailed.get(),
+        bytesDone.get(),
+        bytesTotal.get(),
+        listingComplete.get(),
+        Duration.ofNanos(now - start));
+  }
+}
