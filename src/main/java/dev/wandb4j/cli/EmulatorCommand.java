@@ -1,0 +1,57 @@
+package dev.wandb4j.cli;
+
+import dev.wandb4j.emulator.WandbEmulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code wandb4j emulator}. */
+@Command(
+    name = "emulator",
+    description = {
+      "Serve a folder as a local W&B server until Ctrl-C.",
+      "The folder is laid out as entity/project/runId/<file path>."
+    },
+    mixinStandardHelpOptions = true)
+final class EmulatorCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+
+  @Option(
+      names = "--dir",
+      required = true,
+      paramLabel = "DIR",
+      description = "The folder to serve.")
+  Path dir;
+
+  @Option(names = "--port", defaultValue = "0", description = "API port (default: any free port).")
+  int port;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (!Files.isDirectory(dir)) {
+      main.err.println("error: " + dir + " is not a folder");
+      return Main.USAGE;
+    }
+    WandbEmulator emu = WandbEmulator.builder().port(port).directory(dir).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  emu.close();
+                  stopped.countDown();
+                },
+                "wandb4j-emulator-stop"));
+    main.out.println("W&B emulator serving " + dir.toAbsolutePath() + " at " + emu.baseUrl());
+    main.out.println("  export WANDB_BASE_URL=" + emu.baseUrl());
+    main.out.println("  export WANDB_API_KEY=" + emu.apiKey());
+    main.out.println("Press Ctrl-C to stop.");
+    main.out.flush();
+    stopped.await();
+    return Main.OK;
+  }
+}

@@ -1,0 +1,192 @@
+package dev.wandb4j.cli;
+
+import dev.wandb4j.WandbClient;
+import dev.wandb4j.error.WandbAuthenticationException;
+import dev.wandb4j.error.WandbException;
+import dev.wandb4j.error.WandbNotFoundException;
+import dev.wandb4j.error.WandbTransferException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code wandb4j} command line: list, download and delete a run's files. */
+@Command(
+    name = "wandb4j",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "List, download and delete the files of Weights & Biases runs.",
+    subcommands = {
+      ListCommand.class,
+      DownloadCommand.class,
+      RemoveCommand.class,
+      EmulatorCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  wandb4j demo                                   try it all on a local emulator",
+      "  wandb4j ls acme/vision/1x2y3z --pattern '%.json'",
+      "  wandb4j download acme/vision/1x2y3z --root ./run --concurrency 16 --sync",
+      "  wandb4j rm acme/vision/1x2y3z --pattern 'media/tmp/%' --yes",
+      "",
+      "Credentials: WANDB_API_KEY, else the ~/.netrc entry for the API host (as `wandb login`",
+      "writes it). WANDB_BASE_URL selects a self-hosted server.",
+      "",
+      "Exit codes: 0 success, 1 other error, 2 usage, 3 authentication, 4 not found,",
+      "5 some files failed to transfer, 130 interrupted."
+    })
+public final class Main {
+  static final int OK = 0;
+  static final int ERROR = 1;
+  static final int USAGE = 2;
+  static final int AUTH = 3;
+  static final int NOT_FOUND = 4;
+  static final int TRANSFER = 5;
+  static final int INTERRUPTED = 130;
+
+  @Option(
+      names = "--base-url",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description = "W&B API URL (default: WANDB_BASE_URL, else https://api.wandb.ai).")
+  String baseUrl;
+
+  @Option(
+      names = "--api-key",
+      scope = ScopeType.INHERIT,
+      paramLabel = "KEY",
+      description =
+          "API key. Prefer WANDB_API_KEY or ~/.netrc: a key on the command line is visible to"
+              + " other users in the process list and lands in shell history.")
+  String apiKey;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      scope = ScopeType.INHERIT,
+      description = "Print only errors and the final summary.")
+  boolean quiet;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  final PrintWriter out;
+  final PrintWriter err;
+  final BufferedReader in;
+  final boolean terminal;
+
+  Main(PrintWriter out, PrintWriter err, BufferedReader in, boolean terminal) {
+    this.out = out;
+    this.err = err;
+    this.in = in;
+    this.terminal = terminal;
+  }
+
+  WandbClient client() {
+    WandbClient.Builder b = WandbClient.builder();
+    if (baseUrl != null) {
+      b.baseUrl(baseUrl);
+    }
+    if (apiKey != null) {
+      b.apiKey(apiKey);
+    }
+    return b.build();
+  }
+
+  /** Runs the command line and returns its exit code. */
+  static int run(
+      String[] args, PrintWriter out, PrintWriter err, BufferedReader in, boolean terminal) {
+    Main main = new Main(out, err, in, terminal);
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          int code = exitCode(e);
+          err.println("error: " + oneLine(e));
+          if (main.verbose) {
+            e.printStackTrace(err);
+          } else if (code == ERROR) {
+            err.println("(run with --verbose for details)");
+          }
+          err.flush();
+          return code;
+        });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof WandbAuthenticationException) {
+      return AUTH;
+    }
+    if (e instanceof WandbNotFoundException) {
+      return NOT_FOUND;
+    }
+    if (e instanceof WandbTransferException) {
+      return TRANSFER;
+    }
+    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+      return USAGE;
+    }
+    return ERROR;
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = e.getClass().getSimpleName();
+    } else if (!(e instanceof WandbException)
+        && !(e instanceof IllegalArgumentException)
+        && !(e instanceof IllegalStateException)) {
+      m = e.getClass().getSimpleName() + ": " + m;
+    }
+    int nl = m.indexOf('\n');
+    return nl >= 0 ? m.substring(0, nl) : m;
+  }
+
+  /**
+   * Runs {@code wandb4j}.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    PrintWriter out =
+        new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    System.exit(run(args, out, err, in, System.console() != null));
+  }
+
+  /** The version from the jar's build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      if (v == null) {
+        try (java.io.InputStream s = WandbClient.class.getResourceAsStream("version.properties")) {
+          java.util.Properties p = new java.util.Properties();
+          if (s != null) {
+            p.load(s);
+          }
+          v = p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+          v = "unknown";
+        }
+      }
+      return new String[] {"wandb4j " + v, "Java " + System.getProperty("java.version")};
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.wandb4j.cli;
+
+import dev.wandb4j.File;
+import dev.wandb4j.Run;
+import dev.wandb4j.WandbClient;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import reactor.core.publisher.Flux;
+
+/** {@code wandb4j rm}. */
+@Command(
+    name = "rm",
+    description = "Delete a run's files that a pattern or names select, in batches.",
+    mixinStandardHelpOptions = true)
+final class RemoveCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+
+  @Parameters(paramLabel = "RUN", description = "entity/project/runId or the run's URL")
+  String run;
+
+  @ArgGroup(exclusive = true)
+  Selection selection;
+
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Delete without asking.")
+  boolean yes;
+
+  @Override
+  public Integer call() throws IOException {
+    if (selection == null || selection.pattern == null && selection.names == null) {
+      main.err.println("error: say which files to delete with --pattern or --name");
+      return Main.USAGE;
+    }
+    try (WandbClient client = main.client()) {
+      Run r = client.run(run);
+      List<File> files = r.files(selection.query(1000)).collectList().block();
+      if (files.isEmpty()) {
+        main.out.println("Nothing to delete: no file of " + r.path() + " matches.");
+        return Main.OK;
+      }
+      long bytes = 0;
+      for (File f : files) {
+        bytes += f.size();
+        if (!main.quiet) {
+          main.out.println("  " + f.name());
+        }
+      }
+      main.out.printf(
+          "%d files (%s) of %s will be deleted.%n", files.size(), Format.bytes(bytes), r.path());
+      main.out.flush();
+      if (!yes) {
+        if (!main.terminal) {
+          main.err.println(
+              "error: refusing to delete without confirmation on a non-interactive terminal;"
+                  + " pass --yes");
+          return Main.USAGE;
+        }
+        main.out.print("Delete them? [y/N] ");
+        main.out.flush();
+        String answer = main.in.readLine();
+        if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("y|yes")) {
+          main.out.println("Nothing deleted.");
+          return Main.OK;
+        }
+      }
+      Long deleted = r.deleteFiles(Flux.fromIterable(files)).block();
+      main.out.println("Deleted " + deleted + " files.");
+      return Main.OK;
+    }
+  }
+}
