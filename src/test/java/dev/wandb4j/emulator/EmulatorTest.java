@@ -226,6 +226,24 @@ class EmulatorTest {
   }
 
   @Test
+  void filesOnDiskWithFaultsAreStreamedWithTheFaultsApplied(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path p = dir.resolve("big.bin");
+    byte[] data = new byte[200_000];
+    new java.util.Random(5).nextBytes(data);
+    java.nio.file.Files.write(p, data);
+    EmulatedFile f = run.addFile("big.bin", p);
+    assertThat(f.size()).isEqualTo(200_000);
+    f.faults().corruptByte(150_000);
+    byte[] body = get(emu.signedUrl(f), "Range", "bytes=100000-").body();
+    assertThat(body).hasSize(100_000);
+    assertThat(body[50_000]).isEqualTo((byte) ~data[150_000]);
+    assertThat(body[49_999]).isEqualTo(data[149_999]);
+    f.faults().clear().throttle(10_000_000);
+    assertThat(get(emu.signedUrl(f)).body()).isEqualTo(data);
+  }
+
+  @Test
   void deleteFilesRefusesAMissingWrongOrNonIntegerProjectId() throws Exception {
     EmulatedFile f = run.addFile("a.txt", new byte[] {1});
     String m =

@@ -1,13 +1,17 @@
 package dev.wandb4j.readme;
 
 import dev.wandb4j.DownloadOptions;
+import dev.wandb4j.DownloadResult;
 import dev.wandb4j.File;
 import dev.wandb4j.FilePage;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Run;
 import dev.wandb4j.WandbClient;
+import dev.wandb4j.emulator.EmulatedRun;
+import dev.wandb4j.emulator.WandbEmulator;
 import io.netty.buffer.ByteBuf;
 import java.nio.file.Path;
+import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -89,6 +93,38 @@ public final class ReadmeExamples {
     Flux<ByteBuf> body = f.content();
     // --- end
     return body;
+  }
+
+  static void bulk(Run run) {
+    // --- bulk
+    run.downloadAll(
+            Path.of("run"),
+            FileQuery.DEFAULT,
+            DownloadOptions.builder().sync(true).build(),
+            16,
+            p ->
+                System.out.printf(
+                    "%d/%d files, %.1f MB/s%n",
+                    p.filesDone(), p.filesTotal(), p.bytesPerSecond() / 1e6))
+        .filter(DownloadResult::isFailed)
+        .doOnNext(r -> System.err.println(r.file().name() + ": " + r.error().getMessage()))
+        .blockLast();
+    // --- end
+  }
+
+  static void emulator(byte[] bytes) {
+    // --- emulator
+    try (WandbEmulator emu = WandbEmulator.start()) {
+      EmulatedRun run = emu.run("acme/demo/r1");
+      run.addFile("media/a.png", bytes); // or a Path (served with sendfile)
+      run.addGeneratedFile("model.ckpt", 10L << 30); // 10 GiB, no memory, real MD5
+      run.file("model.ckpt").faults().resetAfter(1 << 20, 1); // cut the next body after 1 MiB
+      emu.faults().failNext(2, 503).graphQlLatency(Duration.ofMillis(20));
+
+      emu.client().run("acme/demo/r1").files().collectList().block();
+      emu.requests(); // method, path, auth present, operation, variables
+    }
+    // --- end
   }
 
   static void configuring() {
