@@ -145,12 +145,20 @@ final class FileTransfer extends Downloader.ResumeState {
       part = target.resolveSibling(target.getFileName() + ".part");
       AsynchronousFileChannel ch =
           AsynchronousFileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+      boolean cancelled;
       synchronized (this) {
-        channel = ch;
-        createdPart = true;
-        if (aborted) {
-          throw new WandbTransferException("Download of " + what + " was cancelled");
+        cancelled = aborted;
+        if (!cancelled) {
+          channel = ch;
+          createdPart = true;
         }
+      }
+      if (cancelled) {
+        // Cancelled while the part file was being opened: abort() has already run and found
+        // nothing to remove, so remove it here.
+        ch.close();
+        Files.deleteIfExists(part);
+        throw new WandbTransferException("Download of " + what + " was cancelled");
       }
       try {
         lock = ch.tryLock();
