@@ -382,8 +382,16 @@ final class FileTransfer extends Downloader.ResumeState {
 
     @Override
     public void onSubscribe(Subscription s) {
-      upstream = s;
-      s.request(MAX_IN_FLIGHT);
+      boolean cancelled;
+      synchronized (FileTransfer.this) {
+        upstream = s;
+        cancelled = finished;
+      }
+      if (cancelled) {
+        s.cancel();
+      } else {
+        s.request(MAX_IN_FLIGHT);
+      }
     }
 
     @Override
@@ -521,11 +529,16 @@ final class FileTransfer extends Downloader.ResumeState {
       maybeFinish();
     }
 
+    /** Cancels the body; safe before the body has even been subscribed to. */
     void cancel() {
+      Subscription s;
       synchronized (FileTransfer.this) {
         finished = true;
+        s = upstream;
       }
-      upstream.cancel();
+      if (s != null) {
+        s.cancel();
+      }
     }
 
     /** Signals the result once the body has ended (or failed) and no write is outstanding. */

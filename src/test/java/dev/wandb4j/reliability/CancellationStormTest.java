@@ -30,15 +30,18 @@ class CancellationStormTest {
       emu.faults().throttle(2_000_000);
       try (var client = emu.clientBuilder().maxConnections(64).build()) {
         Run run = client.run("acme/proj/storm");
-        List<File> files = run.files(dev.wandb4j.FileQuery.builder().perPage(1000).build())
-            .collectList().block(Duration.ofSeconds(30));
+        List<File> files =
+            run.files(dev.wandb4j.FileQuery.builder().perPage(1000).build())
+                .collectList()
+                .block(Duration.ofSeconds(30));
         SplittableRandom random = new SplittableRandom(11);
         long[] delays = random.longs(files.size(), 0, 250).toArray();
         Long completed =
             Flux.range(0, files.size())
                 .flatMap(
                     i ->
-                        files.get(i)
+                        files
+                            .get(i)
                             .download(root)
                             .map(p -> 1L)
                             .timeout(Duration.ofMillis(delays[i]), Mono.just(0L)),
@@ -59,7 +62,9 @@ class CancellationStormTest {
 
         emu.faults().clear();
         Path after =
-            files.get(999).download(root, dev.wandb4j.DownloadOptions.builder().replace(true).build())
+            files
+                .get(999)
+                .download(root, dev.wandb4j.DownloadOptions.builder().replace(true).build())
                 .block(Duration.ofSeconds(10));
         assertThat(Files.size(after)).isEqualTo(256 * 1024);
       }

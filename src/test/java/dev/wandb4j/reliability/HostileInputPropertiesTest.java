@@ -20,11 +20,16 @@ class HostileInputPropertiesTest {
   Arbitrary<String> names() {
     Arbitrary<String> segment =
         Arbitraries.oneOf(
-            Arbitraries.of("..", ".", "", "~", "C:", "c:", "\\..", "..\\", "%2e%2e", "\u0000", "\n", "a", "b.txt", "media"),
+            Arbitraries.of(
+                "..", ".", "", "~", "C:", "c:", "\\..", "..\\", "%2e%2e", "\u0000", "\n", "a",
+                "b.txt", "media"),
             Arbitraries.strings().withCharRange('\u0000', '\u007f').ofMaxLength(6),
             Arbitraries.strings().all().ofMaxLength(4));
-    return segment.list().ofMinSize(1).ofMaxSize(6).map(parts -> String.join(
-        Arbitraries.of("/", "\\", "//").sample(), parts));
+    return segment
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(6)
+        .map(parts -> String.join(Arbitraries.of("/", "\\", "//").sample(), parts));
   }
 
   @Property(tries = 3000)
@@ -65,7 +70,12 @@ class HostileInputPropertiesTest {
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(40),
         Arbitraries.strings().withChars("ab/.: %?#\\runs").ofMaxLength(30),
-        Arbitraries.of("https://wandb.ai/", "http://x/", "").flatMap(prefix ->
-            Arbitraries.strings().withChars("ab/.runs%").ofMaxLength(25).map(s -> prefix + s)));
+        Arbitraries.of("https://wandb.ai/", "http://x/", "")
+            .flatMap(
+                prefix ->
+                    Arbitraries.strings()
+                        .withChars("ab/.runs%")
+                        .ofMaxLength(25)
+                        .map(s -> prefix + s)));
   }
 }

@@ -89,7 +89,9 @@ class HostileResponsesTest {
         Fixtures.pageOf(Fixtures.node("a.txt", "id1", 1, api.baseUrl()))
             .replace("\"name\":\"a.txt\"", "\"name\":{\"nested\":1}");
     api.stubFor(post("/graphql").willReturn(okJson(page)));
-    StepVerifier.create(run.files()).expectError(WandbException.class).verify(Duration.ofSeconds(10));
+    StepVerifier.create(run.files())
+        .expectError(WandbException.class)
+        .verify(Duration.ofSeconds(10));
   }
 
   @Test
@@ -97,7 +99,8 @@ class HostileResponsesTest {
     ObjectNode n = Fixtures.node("a.bin", "id1", 3, api.baseUrl());
     n.put("url", api.baseUrl() + "/loop");
     listing(n);
-    api.stubFor(get("/loop").willReturn(aResponse().withStatus(302).withHeader("Location", "/loop")));
+    api.stubFor(
+        get("/loop").willReturn(aResponse().withStatus(302).withHeader("Location", "/loop")));
     File f = run.files().blockFirst(Duration.ofSeconds(10));
     StepVerifier.create(f.download(root))
         .expectErrorSatisfies(
@@ -116,7 +119,8 @@ class HostileResponsesTest {
     ObjectNode n = Fixtures.node("a.bin", "id1", 3, api.baseUrl());
     n.put("url", api.baseUrl() + "/odd");
     listing(n);
-    api.stubFor(get("/odd").willReturn(aResponse().withStatus(302).withHeader("Location", location)));
+    api.stubFor(
+        get("/odd").willReturn(aResponse().withStatus(302).withHeader("Location", location)));
     File f = run.files().blockFirst(Duration.ofSeconds(10));
     StepVerifier.create(f.download(root))
         .expectErrorSatisfies(

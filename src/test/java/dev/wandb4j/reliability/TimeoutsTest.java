@@ -91,10 +91,10 @@ class TimeoutsTest {
     server =
         new RawHttpServer(
             (n, req, out) -> {
-              RawHttpServer.head(out, n == 0 ? 200 : 206,
-                  n == 0
-                      ? "Content-Length: 100000"
-                      : "Content-Length: 50000",
+              RawHttpServer.head(
+                  out,
+                  n == 0 ? 200 : 206,
+                  n == 0 ? "Content-Length: 100000" : "Content-Length: 50000",
                   n == 0 ? "X-A: b" : "Content-Range: bytes 50000-99999/100000");
               if (n == 0) {
                 out.write(half);
