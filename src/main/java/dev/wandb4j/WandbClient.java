@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Function;
+import javax.net.ssl.TrustManagerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -172,6 +173,7 @@ public final class WandbClient implements AutoCloseable {
     private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private ConnectionProvider connectionProvider;
     private LoopResources loopResources;
+    private TrustManagerFactory trustManagerFactory;
     private Function<String, String> env = System::getenv;
     private Path userHome = Path.of(System.getProperty("user.home", "."));
 
@@ -336,6 +338,20 @@ public final class WandbClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Trusts the certificates of this factory for https connections instead of the JDK's
+     * default trust store, e.g. for a self-hosted server behind a private certificate authority.
+     * Certificates and host names are always verified; there is no switch to turn that off.
+     * Default: the JDK's trust store.
+     *
+     * @param trust the trust managers to use
+     * @return this builder
+     */
+    public Builder trustManagerFactory(TrustManagerFactory trust) {
+      this.trustManagerFactory = Objects.requireNonNull(trust, "trust");
+      return this;
+    }
+
     Builder environment(Function<String, String> env, Path userHome) {
       this.env = env;
       this.userHome = userHome;
@@ -367,7 +383,9 @@ public final class WandbClient implements AutoCloseable {
               new RetrySettings(maxRetries, firstBackoff, maxBackoff, maxRetryAfter),
               userAgent(),
               maxResponseBytes);
-      HttpCore http = new HttpCore(settings, connectionProvider, loopResources, maxConnections);
+      HttpCore http =
+          new HttpCore(
+              settings, connectionProvider, loopResources, maxConnections, trustManagerFactory);
       return new WandbClient(new ClientCore(http), env);
     }
 

@@ -14,6 +14,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -29,6 +31,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -79,6 +83,7 @@ public final class HttpCore {
    * @param provider a borrowed connection provider, or {@code null} to create (and own) one
    * @param loops borrowed event loops, or {@code null} for Reactor Netty's shared ones
    * @param maxConnections the size of an owned pool
+   * @param trust trust managers for https, or {@code null} for the JDK's default trust store
    */
   // maxChunkSize is deprecated because Netty 5 drops it; Netty 4 still splits bodies into chunks
   // of at most this size (8 KiB by default), and larger chunks mean far fewer file writes.
@@ -87,7 +92,8 @@ public final class HttpCore {
       ClientSettings settings,
       ConnectionProvider provider,
       LoopResources loops,
-      int maxConnections) {
+      int maxConnections,
+      TrustManagerFactory trust) {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
     this.authorization =
@@ -119,6 +125,15 @@ public final class HttpCore {
             .disableRetry(true);
     if (loops != null) {
       client = client.runOn(loops);
+    }
+    if (trust != null) {
+      SslContext ssl;
+      try {
+        ssl = SslContextBuilder.forClient().trustManager(trust).build();
+      } catch (SSLException e) {
+        throw new IllegalArgumentException("Could not build a TLS context: " + e.getMessage(), e);
+      }
+      client = client.secure(spec -> spec.sslContext(ssl));
     }
     this.http = client;
   }
