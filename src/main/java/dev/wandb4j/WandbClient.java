@@ -339,8 +339,8 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
-     * Trusts the certificates of this factory for https connections instead of the JDK's
-     * default trust store, e.g. for a self-hosted server behind a private certificate authority.
+     * Trusts the certificates of this factory for https connections instead of the JDK's default
+     * trust store, e.g. for a self-hosted server behind a private certificate authority.
      * Certificates and host names are always verified; there is no switch to turn that off.
      * Default: the JDK's trust store.
      *

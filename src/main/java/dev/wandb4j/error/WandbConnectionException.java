@@ -17,4 +17,15 @@ public final class WandbConnectionException extends WandbException {
   public WandbConnectionException(String message, Throwable cause) {
     super(message, cause, true);
   }
+
+  /**
+   * Creates an exception that may or may not pass if tried again.
+   *
+   * @param message what failed, naming the request without its query string
+   * @param cause the transport's exception
+   * @param retryable whether trying again may succeed (a refused certificate will not)
+   */
+  public WandbConnectionException(String message, Throwable cause, boolean retryable) {
+    super(message, cause, retryable);
+  }
 }

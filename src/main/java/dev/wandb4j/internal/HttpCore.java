@@ -550,6 +550,17 @@ public final class HttpCore {
     if (e instanceof TimeoutException || e instanceof ReadTimeoutException) {
       return new WandbConnectionException("Timed out waiting for the server: " + what, e);
     }
+    if (e instanceof SSLException) {
+      return new WandbConnectionException(
+          "TLS handshake with the server failed ("
+              + e.getMessage()
+              + ") for "
+              + what
+              + ": if it uses a private certificate authority, pass its certificates with"
+              + " WandbClient.builder().trustManagerFactory(...)",
+          e,
+          false);
+    }
     if (e instanceof PrematureCloseException) {
       return new WandbConnectionException(
           "The server closed the connection before answering completely: " + what, e);

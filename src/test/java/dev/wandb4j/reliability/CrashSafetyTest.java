@@ -36,7 +36,8 @@ class CrashSafetyTest {
               .start();
       Path part = root.resolve("model.ckpt.part");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((!Files.exists(part) || Files.size(part) < 1_000_000) && System.nanoTime() < deadline) {
+      while ((!Files.exists(part) || Files.size(part) < 1_000_000)
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       child.destroyForcibly();

@@ -27,7 +27,8 @@ class DiskFullTest {
   void aFullDiskFailsThatFileNamingItsPathAndTheOthersGoOn(@TempDir Path dir) throws Exception {
     Path small = dir.resolve("small-disk");
     Files.createDirectories(small);
-    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString()),
+    assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString()),
         "mounting a small tmpfs needs root");
     try (WandbEmulator emu = WandbEmulator.start()) {
       EmulatedRun r = emu.run("acme/proj/full");
