@@ -227,7 +227,34 @@ public final class File {
    * @return the body as pooled buffers
    */
   public Flux<ByteBuf> content() {
-    return run.core().downloader().content(data, run.path().toString(), this::refreshed);
+    return content(0, data.size());
+  }
+
+  /**
+   * Part of the file's bytes, e.g. to answer an HTTP {@code Range} request; otherwise as {@link
+   * #content()}, including the buffer ownership rules.
+   *
+   * @param offset the first byte, from 0
+   * @param length how many bytes, at most {@code size() - offset}
+   * @return the bytes as pooled buffers that the subscriber releases
+   * @throws IllegalArgumentException if the range lies outside the file
+   */
+  public Flux<ByteBuf> content(long offset, long length) {
+    if (offset < 0 || length < 0 || offset + length > data.size()) {
+      throw new IllegalArgumentException(
+          "Range "
+              + offset
+              + "+"
+              + length
+              + " lies outside file '"
+              + data.name()
+              + "' of "
+              + data.size()
+              + " bytes");
+    }
+    return run.core()
+        .downloader()
+        .content(data, run.path().toString(), offset, length, this::refreshed);
   }
 
   private Mono<FileData> refreshed() {

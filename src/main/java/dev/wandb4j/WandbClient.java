@@ -3,6 +3,7 @@ package dev.wandb4j;
 import dev.wandb4j.internal.ClientCore;
 import dev.wandb4j.internal.ClientSettings;
 import dev.wandb4j.internal.Credentials;
+import dev.wandb4j.internal.Events;
 import dev.wandb4j.internal.HttpCore;
 import dev.wandb4j.internal.RetrySettings;
 import java.io.IOException;
@@ -174,6 +175,8 @@ public final class WandbClient implements AutoCloseable {
     private ConnectionProvider connectionProvider;
     private LoopResources loopResources;
     private TrustManagerFactory trustManagerFactory;
+    private WandbClientListener listener;
+    private boolean connectionPoolMetrics;
     private Function<String, String> env = System::getenv;
     private Path userHome = Path.of(System.getProperty("user.home", "."));
 
@@ -352,6 +355,31 @@ public final class WandbClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Hears pages, bytes, retries and failures, e.g. to record metrics. Default: none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(WandbClientListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Publishes Reactor Netty's connection-pool metrics ({@code
+     * reactor.netty.connection.provider.*}) for the pool the client creates, through Micrometer's
+     * global registry; needs Micrometer on the class path. Ignored for a borrowed pool. Default:
+     * false.
+     *
+     * @param enabled whether to publish them
+     * @return this builder
+     */
+    public Builder connectionPoolMetrics(boolean enabled) {
+      this.connectionPoolMetrics = enabled;
+      return this;
+    }
+
     Builder environment(Function<String, String> env, Path userHome) {
       this.env = env;
       this.userHome = userHome;
@@ -382,10 +410,16 @@ public final class WandbClient implements AutoCloseable {
               readTimeout,
               new RetrySettings(maxRetries, firstBackoff, maxBackoff, maxRetryAfter),
               userAgent(),
-              maxResponseBytes);
+              maxResponseBytes,
+              listener == null ? null : new Events(listener));
       HttpCore http =
           new HttpCore(
-              settings, connectionProvider, loopResources, maxConnections, trustManagerFactory);
+              settings,
+              connectionProvider,
+              loopResources,
+              maxConnections,
+              connectionPoolMetrics,
+              trustManagerFactory);
       return new WandbClient(new ClientCore(http), env);
     }
 

@@ -10,7 +10,7 @@ public final class ClientCore {
 
   public ClientCore(HttpCore http) {
     this.http = http;
-    this.files = new FilesApi(new GraphQlClient(http));
+    this.files = new FilesApi(new GraphQlClient(http), http.settings().events());
     this.downloader = new Downloader(http);
   }
 

@@ -13,6 +13,7 @@ public final class ClientSettings {
   private final RetrySettings retry;
   private final String userAgent;
   private final int maxResponseBytes;
+  private final Events events;
 
   /**
    * Creates settings.
@@ -25,6 +26,7 @@ public final class ClientSettings {
    * @param retry the retry policy
    * @param userAgent the User-Agent header
    * @param maxResponseBytes the largest GraphQL response the client reads
+   * @param events the listener, shielded
    */
   public ClientSettings(
       URI baseUrl,
@@ -34,7 +36,8 @@ public final class ClientSettings {
       Duration readTimeout,
       RetrySettings retry,
       String userAgent,
-      int maxResponseBytes) {
+      int maxResponseBytes,
+      Events events) {
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
     this.timeout = timeout;
@@ -43,6 +46,11 @@ public final class ClientSettings {
     this.retry = retry;
     this.userAgent = userAgent;
     this.maxResponseBytes = maxResponseBytes;
+    this.events = events == null ? Events.NONE : events;
+  }
+
+  public Events events() {
+    return events;
   }
 
   public URI baseUrl() {

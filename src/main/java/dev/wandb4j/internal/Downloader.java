@@ -1,5 +1,6 @@
 package dev.wandb4j.internal;
 
+import dev.wandb4j.WandbClientListener;
 import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.error.WandbException;
 import dev.wandb4j.error.WandbHttpException;
@@ -52,33 +53,45 @@ public final class Downloader {
   }
 
   /**
-   * The file's bytes as buffers the subscriber owns. Resumes with a {@code Range} request after a
-   * broken connection; checks the size at the end.
+   * {@code length} bytes of the file from {@code from}, as buffers the subscriber owns. Resumes
+   * with a {@code Range} request after a broken connection; checks the length at the end.
    */
-  public Flux<ByteBuf> content(FileData file, String runLabel, Supplier<Mono<FileData>> refresh) {
+  public Flux<ByteBuf> content(
+      FileData file, String runLabel, long from, long length, Supplier<Mono<FileData>> refresh) {
     return Flux.defer(
             () -> {
-              ContentState st = new ContentState(file, describe(file, runLabel), refresh);
+              ContentState st =
+                  new ContentState(file, describe(file, runLabel), refresh, from, length);
               return Flux.defer(() -> contentAttempt(st))
                   .retryWhen(retryPolicy(st))
                   .onErrorMap(e -> exhausted(e, st, st.emitted))
-                  .concatWith(Mono.<ByteBuf>defer(() -> checkContentSize(st)));
+                  .concatWith(Mono.<ByteBuf>defer(() -> checkContentSize(st)))
+                  .doOnError(e -> events().failed(WandbClientListener.Operation.DOWNLOAD, e));
             })
         .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
   }
 
+  Events events() {
+    return http.settings().events();
+  }
+
   private Flux<ByteBuf> contentAttempt(ContentState st) {
-    long offset = st.emitted;
-    if (st.attempts++ > 0 && st.file.size() >= 0 && offset == st.file.size()) {
+    long offset = st.from + st.emitted;
+    if (st.attempts++ > 0 && st.emitted == st.limit) {
+      return Flux.empty();
+    }
+    if (st.limit == 0) {
       return Flux.empty();
     }
     return http.get(
             st.url,
             offset,
+            st.end,
             offset > 0 ? st.validator : null,
             res -> {
               long start = st.checkHeaders(res, offset, st.what);
               st.skip = offset - start;
+              st.wholeBody = res.status().code() != 206;
             },
             st.what)
         .handle(
@@ -94,19 +107,33 @@ public final class Downloader {
                   return;
                 }
               }
-              if (st.file.size() >= 0 && st.emitted + n > st.file.size()) {
+              long room = st.limit - st.emitted;
+              if (n > room) {
+                if (!st.wholeBody) {
+                  buf.release();
+                  sink.error(tooLong(st.what, st.limit));
+                  return;
+                }
+                // The server sent the whole file; keep what was asked for and stop reading.
+                if (room > 0) {
+                  ByteBuf part = buf.readRetainedSlice((int) room);
+                  st.emitted += room;
+                  events().bytesDownloaded(room);
+                  sink.next(part);
+                }
                 buf.release();
-                sink.error(tooLong(st.what, st.file.size()));
+                sink.complete();
                 return;
               }
               st.emitted += n;
+              events().bytesDownloaded(n);
               sink.next(buf);
             });
   }
 
   private static Mono<ByteBuf> checkContentSize(ContentState st) {
-    if (st.file.size() >= 0 && st.emitted != st.file.size()) {
-      return Mono.error(sizeMismatch(st.what, st.file.size(), st.emitted));
+    if (st.emitted != st.limit) {
+      return Mono.error(sizeMismatch(st.what, st.limit, st.emitted));
     }
     return Mono.empty();
   }
@@ -148,6 +175,7 @@ public final class Downloader {
                   if (rs.failuresWithoutProgress >= settings.maxRetries()) {
                     return Mono.error(e);
                   }
+                  events().retried(WandbClientListener.Operation.DOWNLOAD, e);
                   return Mono.delay(http.delayFor(e, rs.failuresWithoutProgress++));
                 }));
   }
@@ -211,6 +239,10 @@ public final class Downloader {
     final String what;
     final Supplier<Mono<FileData>> refresh;
     final long expectedSize;
+
+    /** The last byte wanted (inclusive), or -1 for the end of the file. */
+    long end = -1;
+
     URI url;
     String validator;
     boolean refreshed;
@@ -235,10 +267,13 @@ public final class Downloader {
      */
     long checkHeaders(HttpClientResponse res, long offset, String what) {
       HttpHeaders h = res.responseHeaders();
+      long wantedEnd =
+          end >= 0 ? (expectedSize >= 0 ? Math.min(end, expectedSize - 1) : end) : expectedSize - 1;
       long start = 0;
+      long announcedShouldBe = expectedSize;
       if (res.status().code() == 206) {
         long[] range = parseContentRange(h.get(HttpHeaderNames.CONTENT_RANGE));
-        if (range == null || range[0] != offset) {
+        if (range == null || range[0] != offset || wantedEnd >= 0 && range[1] != wantedEnd) {
           throw new WandbTransferException(
               "The server answered a request for "
                   + what
@@ -254,16 +289,17 @@ public final class Downloader {
           throw sizeMismatch(what, expectedSize, range[2]);
         }
         start = offset;
+        announcedShouldBe = wantedEnd >= 0 ? wantedEnd - start + 1 : -1;
       }
       String length = h.get(HttpHeaderNames.CONTENT_LENGTH);
-      if (length != null && expectedSize >= 0) {
+      if (length != null && announcedShouldBe >= 0) {
         long announced;
         try {
           announced = Long.parseLong(length.strip());
         } catch (NumberFormatException e) {
           announced = -1;
         }
-        if (announced != expectedSize - start) {
+        if (announced != announcedShouldBe) {
           throw new WandbTransferException(
               "The server announced "
                   + length
@@ -317,13 +353,19 @@ public final class Downloader {
   }
 
   private static final class ContentState extends ResumeState {
-    final FileData file;
+    final long from;
+    final long limit;
     long emitted;
     long skip;
+    boolean wholeBody;
 
-    ContentState(FileData file, String what, Supplier<Mono<FileData>> refresh) {
+    ContentState(
+        FileData file, String what, Supplier<Mono<FileData>> refresh, long from, long length) {
       super(file, what, refresh);
-      this.file = file;
+      this.from = from;
+      this.limit = length;
+      boolean toTheEnd = from + length >= file.size();
+      this.end = from == 0 && toTheEnd ? -1 : from + length - 1;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.wandb4j.internal;
 
+import dev.wandb4j.WandbClientListener;
 import dev.wandb4j.error.WandbException;
 import dev.wandb4j.error.WandbTransferException;
 import io.netty.buffer.ByteBuf;
@@ -101,7 +102,11 @@ final class FileTransfer extends Downloader.ResumeState {
                                 .subscribeOn(Schedulers.boundedElastic())))
         .onErrorResume(
             e ->
-                Mono.fromRunnable(this::abort)
+                Mono.fromRunnable(
+                        () -> {
+                          downloader.events().failed(WandbClientListener.Operation.DOWNLOAD, e);
+                          abort();
+                        })
                     .subscribeOn(Schedulers.boundedElastic())
                     .then(Mono.error(e)))
         .doOnCancel(() -> Schedulers.boundedElastic().schedule(this::abort));
@@ -471,6 +476,7 @@ final class FileTransfer extends Downloader.ResumeState {
     private void onWritten(long n) {
       long done;
       boolean more;
+      downloader.events().bytesDownloaded(n);
       synchronized (FileTransfer.this) {
         inFlight--;
         written += n;

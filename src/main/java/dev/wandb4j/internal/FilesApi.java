@@ -26,9 +26,11 @@ public final class FilesApi {
   static final String MISSING_MD5 = "0";
 
   private final GraphQlClient gql;
+  private final Events events;
 
-  public FilesApi(GraphQlClient gql) {
+  public FilesApi(GraphQlClient gql, Events events) {
     this.gql = gql;
+    this.events = events;
   }
 
   /**
@@ -98,7 +100,8 @@ public final class FilesApi {
     vars.put("fileLimit", perPage);
     vars.put("fileCursor", cursor);
     return gql.execute(Operation.RUN_FILES, vars, Dtos.ProjectData.class, "files of run " + run)
-        .map(data -> toPage(run, data, cursor, seen));
+        .map(data -> toPage(run, data, cursor, seen))
+        .doOnNext(page -> events.pageFetched(page.files().size()));
   }
 
   static PageData toPage(RunPath run, Dtos.ProjectData data, String cursor, Set<String> seen) {

@@ -1,5 +1,6 @@
 package dev.wandb4j.internal;
 
+import dev.wandb4j.WandbClientListener;
 import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.error.WandbConnectionException;
 import dev.wandb4j.error.WandbException;
@@ -83,6 +84,7 @@ public final class HttpCore {
    * @param provider a borrowed connection provider, or {@code null} to create (and own) one
    * @param loops borrowed event loops, or {@code null} for Reactor Netty's shared ones
    * @param maxConnections the size of an owned pool
+   * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics
    * @param trust trust managers for https, or {@code null} for the JDK's default trust store
    */
   // maxChunkSize is deprecated because Netty 5 drops it; Netty 4 still splits bodies into chunks
@@ -93,6 +95,7 @@ public final class HttpCore {
       ConnectionProvider provider,
       LoopResources loops,
       int maxConnections,
+      boolean poolMetrics,
       TrustManagerFactory trust) {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
@@ -107,6 +110,7 @@ public final class HttpCore {
               .pendingAcquireMaxCount(-1)
               .pendingAcquireTimeout(Duration.ofHours(1))
               .maxIdleTime(Duration.ofSeconds(30))
+              .metrics(poolMetrics)
               .build();
       provider = ownedProvider;
     } else {
@@ -227,13 +231,25 @@ public final class HttpCore {
       String ifRange,
       java.util.function.Consumer<HttpClientResponse> onHeaders,
       String what) {
-    return get(uri, offset, ifRange, onHeaders, what, 0)
+    return get(uri, offset, -1, ifRange, onHeaders, what);
+  }
+
+  /** As above, asking for the bytes up to {@code end} (inclusive) when it is not negative. */
+  Flux<ByteBuf> get(
+      URI uri,
+      long offset,
+      long end,
+      String ifRange,
+      java.util.function.Consumer<HttpClientResponse> onHeaders,
+      String what) {
+    return get(uri, offset, end, ifRange, onHeaders, what, 0)
         .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
   }
 
   private Flux<ByteBuf> get(
       URI uri,
       long offset,
+      long end,
       String ifRange,
       java.util.function.Consumer<HttpClientResponse> onHeaders,
       String what,
@@ -247,8 +263,10 @@ public final class HttpCore {
               return clientFor(
                       uri,
                       h -> {
-                        if (offset > 0) {
-                          h.set(HttpHeaderNames.RANGE, "bytes=" + offset + "-");
+                        if (offset > 0 || end >= 0) {
+                          h.set(
+                              HttpHeaderNames.RANGE,
+                              "bytes=" + offset + "-" + (end >= 0 ? String.valueOf(end) : ""));
                           if (ifRange != null) {
                             h.set(HttpHeaderNames.IF_RANGE, ifRange);
                           }
@@ -279,7 +297,7 @@ public final class HttpCore {
                       });
             })
         .onErrorResume(
-            Redirect.class, r -> get(r.target, offset, ifRange, onHeaders, what, hop + 1));
+            Redirect.class, r -> get(r.target, offset, end, ifRange, onHeaders, what, hop + 1));
   }
 
   private URI redirectTarget(URI current, HttpClientResponse res, int hop, String what) {
@@ -515,6 +533,7 @@ public final class HttpCore {
                           if (!isRetryable(e) || signal.totalRetries() >= retry.maxRetries()) {
                             return Mono.error(e);
                           }
+                          settings.events().retried(WandbClientListener.Operation.GRAPHQL, e);
                           Duration wait = delayFor(e, signal.totalRetries());
                           if (log.isDebugEnabled()) {
                             log.debug(
@@ -524,7 +543,8 @@ public final class HttpCore {
                                 e.toString());
                           }
                           return Mono.delay(wait);
-                        })));
+                        })))
+        .doOnError(e -> settings.events().failed(WandbClientListener.Operation.GRAPHQL, e));
   }
 
   Duration delayFor(Throwable e, long retriesSoFar) {
