@@ -63,8 +63,14 @@ public final class WandbEmulatorExtension
     while (classContext.getParent().isPresent() && classContext.getTestMethod().isPresent()) {
       classContext = classContext.getParent().get();
     }
-    return classContext
-        .getStore(NAMESPACE)
-        .getOrComputeIfAbsent("emulator", k -> WandbEmulator.start(), WandbEmulator.class);
+    ExtensionContext.Store store = classContext.getStore(NAMESPACE);
+    synchronized (WandbEmulatorExtension.class) {
+      WandbEmulator emu = store.get("emulator", WandbEmulator.class);
+      if (emu == null) {
+        emu = WandbEmulator.start();
+        store.put("emulator", emu);
+      }
+      return emu;
+    }
   }
 }
