@@ -72,9 +72,14 @@ class CancellationStormTest {
     assertThat(LeakDetection.collect()).isEmpty();
   }
 
+  /** Counts part files; a walk that meets a file being deleted is simply taken again. */
   private static long partFiles(Path root) throws Exception {
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> p.toString().endsWith(".part")).count();
+    while (true) {
+      try (Stream<Path> s = Files.walk(root)) {
+        return s.filter(p -> p.toString().endsWith(".part")).count();
+      } catch (java.io.UncheckedIOException deletedDuringTheWalk) {
+        Thread.sleep(10);
+      }
     }
   }
 }

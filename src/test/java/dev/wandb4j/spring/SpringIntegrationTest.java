@@ -155,7 +155,7 @@ class SpringIntegrationTest {
 
   @Test
   void metricsAppear() {
-    web().get().uri(PATH).exchange().expectStatus().isOk();
+    web().get().uri(PATH).exchange().expectStatus().isOk().expectBody().returnResult();
     client.run("acme/proj/r1").files().blockLast(Duration.ofSeconds(10));
     assertThat(meters.get("wandb4j.bytes.downloaded").counter().count())
         .isGreaterThanOrEqualTo(DATA.length);
