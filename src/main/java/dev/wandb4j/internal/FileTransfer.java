@@ -22,6 +22,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -66,6 +70,9 @@ final class FileTransfer extends Downloader.ResumeState {
   private long written;
 
   private long lastProgressNanos;
+
+  /** Digests buffers in order on Reactor's parallel scheduler, beside the writes. */
+  private final Digester digester = new Digester();
 
   FileTransfer(
       Downloader downloader,
@@ -417,15 +424,6 @@ final class FileTransfer extends Downloader.ResumeState {
           ch = null;
           pos = 0;
         } else {
-          if (digesting) {
-            if (buf.nioBufferCount() == 1) {
-              md5.update(buf.nioBuffer());
-            } else {
-              for (ByteBuffer b : buf.nioBuffers()) {
-                md5.update(b);
-              }
-            }
-          }
           pos = position;
           position += n;
           inFlight++;
@@ -437,16 +435,21 @@ final class FileTransfer extends Downloader.ResumeState {
         maybeFinish();
         return;
       }
+      Slot slot = new Slot(this, buf.readableBytes(), digesting ? 2 : 1);
+      if (digesting) {
+        // The digest runs beside the write, in order, off the event loop; each holds a reference.
+        digester.submit(buf.retain(), slot);
+      }
       if (ch == null) {
-        writeFailed(buf, new IOException("channel closed"));
+        writeFailed(buf, slot, new IOException("channel closed"));
         return;
       }
       ByteBuffer[] parts = buf.nioBuffers();
-      write(ch, buf, parts, 0, pos, 0);
+      write(ch, buf, slot, parts, 0, pos);
     }
 
     private void write(
-        AsynchronousFileChannel ch, ByteBuf buf, ByteBuffer[] parts, int i, long pos, long done) {
+        AsynchronousFileChannel ch, ByteBuf buf, Slot slot, ByteBuffer[] parts, int i, long pos) {
       ch.write(
           parts[i],
           pos,
@@ -455,22 +458,35 @@ final class FileTransfer extends Downloader.ResumeState {
             @Override
             public void completed(Integer n, Void attachment) {
               long next = pos + n;
-              long total = done + n;
               if (parts[i].hasRemaining()) {
-                write(ch, buf, parts, i, next, total);
+                write(ch, buf, slot, parts, i, next);
               } else if (i + 1 < parts.length) {
-                write(ch, buf, parts, i + 1, next, total);
+                write(ch, buf, slot, parts, i + 1, next);
               } else {
                 buf.release();
-                onWritten(total);
+                slotPartDone(slot);
               }
             }
 
             @Override
             public void failed(Throwable e, Void attachment) {
-              writeFailed(buf, e);
+              writeFailed(buf, slot, e);
             }
           });
+    }
+
+    /** One of a buffer's two jobs (write, digest) is done; the buffer counts once both are. */
+    void slotPartDone(Slot slot) {
+      if (slot.pending.decrementAndGet() == 0) {
+        if (slot.failed) {
+          synchronized (FileTransfer.this) {
+            inFlight--;
+          }
+          maybeFinish();
+        } else {
+          onWritten(slot.bytes);
+        }
+      }
     }
 
     private void onWritten(long n) {
@@ -501,10 +517,9 @@ final class FileTransfer extends Downloader.ResumeState {
       }
     }
 
-    private void writeFailed(ByteBuf buf, Throwable e) {
+    private void writeFailed(ByteBuf buf, Slot slot, Throwable e) {
       buf.release();
       synchronized (FileTransfer.this) {
-        inFlight--;
         if (error == null) {
           error =
               e instanceof IOException
@@ -512,8 +527,9 @@ final class FileTransfer extends Downloader.ResumeState {
                   : new WandbTransferException("Could not write " + part + ": " + e, e, false);
         }
       }
+      slot.failed = true;
       upstream.cancel();
-      maybeFinish();
+      slotPartDone(slot);
     }
 
     @Override
@@ -562,6 +578,68 @@ final class FileTransfer extends Downloader.ResumeState {
       } else {
         result.error(e);
       }
+    }
+  }
+
+  /** One buffer's bookkeeping: its sink, its size, and its jobs still running. */
+  static final class Slot {
+    final ChannelSink owner;
+    final int bytes;
+    final AtomicInteger pending;
+    volatile boolean failed;
+
+    Slot(ChannelSink owner, int bytes, int jobs) {
+      this.owner = owner;
+      this.bytes = bytes;
+      this.pending = new AtomicInteger(jobs);
+    }
+  }
+
+  /**
+   * A serial queue of digest jobs drained on {@link Schedulers#parallel()}: the MD5 sees the bytes
+   * in order while the event loop goes on reading. Never cancelled, so every buffer handed to it is
+   * digested (or dropped after an abort) and released.
+   */
+  private final class Digester implements Runnable {
+    private final Queue<Object[]> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+
+    void submit(ByteBuf buf, Slot slot) {
+      queue.offer(new Object[] {buf, slot});
+      if (wip.getAndIncrement() == 0) {
+        try {
+          Schedulers.parallel().schedule(this);
+        } catch (RejectedExecutionException shuttingDown) {
+          run();
+        }
+      }
+    }
+
+    @Override
+    public void run() {
+      int missed = 1;
+      do {
+        Object[] job;
+        while ((job = queue.poll()) != null) {
+          ByteBuf buf = (ByteBuf) job[0];
+          Slot slot = (Slot) job[1];
+          try {
+            if (!slot.failed) {
+              if (buf.nioBufferCount() == 1) {
+                md5.update(buf.nioBuffer());
+              } else {
+                for (ByteBuffer b : buf.nioBuffers()) {
+                  md5.update(b);
+                }
+              }
+            }
+          } finally {
+            buf.release();
+          }
+          slot.owner.slotPartDone(slot);
+        }
+        missed = wip.addAndGet(-missed);
+      } while (missed != 0);
     }
   }
 }
