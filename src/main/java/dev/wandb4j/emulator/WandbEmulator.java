@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wandb4j.RunPath;
 import dev.wandb4j.WandbClient;
+import dev.wandb4j.internal.ByteRanges;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -531,7 +532,7 @@ public final class WandbEmulator implements AutoCloseable {
     String ifRange = req.requestHeaders().get(HttpHeaderNames.IF_RANGE);
     boolean ignoreRange = faults.ignoreRange() || f.faults().ignoreRange();
     if (range != null && !ignoreRange && (ifRange == null || ifRange.equals(etag))) {
-      long[] r = parseRange(range, size);
+      long[] r = ByteRanges.parse(range, size);
       if (r == null) {
         return res.status(416).header(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size).send();
       }
@@ -620,38 +621,6 @@ public final class WandbEmulator implements AutoCloseable {
               sink.complete();
             })
         .switchIfEmpty(Flux.empty());
-  }
-
-  static long[] parseRange(String header, long size) {
-    String h = header.strip();
-    if (!h.startsWith("bytes=") || h.contains(",")) {
-      return null;
-    }
-    String spec = h.substring(6);
-    int dash = spec.indexOf('-');
-    if (dash < 0) {
-      return null;
-    }
-    try {
-      String a = spec.substring(0, dash).strip();
-      String b = spec.substring(dash + 1).strip();
-      long start;
-      long end;
-      if (a.isEmpty()) {
-        long suffix = Long.parseLong(b);
-        start = Math.max(0, size - suffix);
-        end = size - 1;
-      } else {
-        start = Long.parseLong(a);
-        end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-      }
-      if (start >= size || end < start) {
-        return null;
-      }
-      return new long[] {start, end};
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   private static Mono<Void> xmlError(

@@ -1,8 +1,8 @@
 package dev.wandb4j.spring;
 
 import dev.wandb4j.File;
+import dev.wandb4j.internal.ByteRanges;
 import io.netty.buffer.ByteBuf;
-import java.util.Locale;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -62,7 +62,7 @@ public final class WandbFileResponses {
     String range = request.getHeaders().getFirst(HttpHeaders.RANGE);
     String ifRange = request.getHeaders().getFirst(HttpHeaders.IF_RANGE);
     if (range != null && (ifRange == null || ifRange.equals(etag))) {
-      long[] r = parseRange(range, size);
+      long[] r = ByteRanges.parse(range, size);
       if (r == null) {
         response.setStatusCode(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
         headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
@@ -104,39 +104,6 @@ public final class WandbFileResponses {
       return MediaType.parseMediaType(mimetype);
     } catch (RuntimeException e) {
       return MediaType.APPLICATION_OCTET_STREAM;
-    }
-  }
-
-  /** One range of {@code bytes=a-b}, {@code a-} or {@code -n}; null if unsatisfiable. */
-  static long[] parseRange(String header, long size) {
-    String h = header.strip().toLowerCase(Locale.ROOT);
-    if (!h.startsWith("bytes=") || h.indexOf(',') >= 0) {
-      return null;
-    }
-    String spec = h.substring(6).strip();
-    int dash = spec.indexOf('-');
-    if (dash < 0) {
-      return null;
-    }
-    try {
-      String a = spec.substring(0, dash).strip();
-      String b = spec.substring(dash + 1).strip();
-      long start;
-      long end;
-      if (a.isEmpty()) {
-        long suffix = Long.parseLong(b);
-        if (suffix <= 0) {
-          return null;
-        }
-        start = Math.max(0, size - suffix);
-        end = size - 1;
-      } else {
-        start = Long.parseLong(a);
-        end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-      }
-      return start < 0 || start >= size || end < start ? null : new long[] {start, end};
-    } catch (NumberFormatException e) {
-      return null;
     }
   }
 }
