@@ -6,34 +6,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.wandb4j.error.WandbException;
 import dev.wandb4j.testing.Fixtures;
-import dev.wandb4j.testing.TestClients;
+import dev.wandb4j.testing.WireMockApiTest;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
-class DeleteTest {
-  @RegisterExtension
-  static WireMockExtension api =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  private WandbClient client;
-  private Run run;
+class DeleteTest extends WireMockApiTest {
 
   @BeforeEach
   void setUp() {
-    client = TestClients.client(api.baseUrl());
-    run = client.run("acme/proj/run1");
     api.stubFor(
         post("/graphql")
             .withRequestBody(matchingJsonPath("$.operationName", equalTo("RunFiles")))
@@ -42,11 +30,6 @@ class DeleteTest {
         post("/graphql")
             .withRequestBody(matchingJsonPath("$.operationName", equalTo("DeleteFiles")))
             .willReturn(okJson("{\"data\":{\"deleteFiles\":{\"success\":true}}}")));
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
   }
 
   private List<JsonNode> deletions() {

@@ -5,12 +5,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.error.WandbConnectionException;
 import dev.wandb4j.error.WandbException;
@@ -19,33 +17,14 @@ import dev.wandb4j.error.WandbHttpException;
 import dev.wandb4j.error.WandbNotFoundException;
 import dev.wandb4j.error.WandbRateLimitedException;
 import dev.wandb4j.testing.TestClients;
+import dev.wandb4j.testing.WireMockApiTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
-class ErrorHandlingTest {
-  @RegisterExtension
-  static WireMockExtension api =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+class ErrorHandlingTest extends WireMockApiTest {
 
   private static final String COUNT = "{\"data\":{\"project\":{\"run\":{\"fileCount\":7}}}}";
-
-  private WandbClient client;
-  private Run run;
-
-  @BeforeEach
-  void setUp() {
-    client = TestClients.client(api.baseUrl());
-    run = client.run("acme/proj/run1");
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-  }
 
   private int requests() {
     return api.findAll(postRequestedFor(urlEqualTo("/graphql"))).size();

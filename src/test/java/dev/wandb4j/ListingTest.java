@@ -7,45 +7,24 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.wandb4j.error.WandbException;
 import dev.wandb4j.error.WandbNotFoundException;
 import dev.wandb4j.testing.Fixtures;
 import dev.wandb4j.testing.TestClients;
+import dev.wandb4j.testing.WireMockApiTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
-class ListingTest {
-  @RegisterExtension
-  static WireMockExtension api =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-  private WandbClient client;
-  private Run run;
-
-  @BeforeEach
-  void setUp() {
-    client = TestClients.client(api.baseUrl());
-    run = client.run("acme/proj/run1");
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-  }
+class ListingTest extends WireMockApiTest {
 
   /** Three pages of 50: f0..f49 (cursor c50), f50..f99 (c100), f100..f149 (last). */
   private void stubThreePages() {

@@ -6,51 +6,32 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.wandb4j.File;
-import dev.wandb4j.Run;
-import dev.wandb4j.WandbClient;
 import dev.wandb4j.error.WandbException;
 import dev.wandb4j.error.WandbHttpException;
 import dev.wandb4j.testing.Fixtures;
-import dev.wandb4j.testing.TestClients;
+import dev.wandb4j.testing.WireMockApiTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
 /** A server that sends nonsense gets a typed error, bounded memory, and nothing on disk. */
-class HostileResponsesTest {
-  @RegisterExtension
-  static WireMockExtension api =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+class HostileResponsesTest extends WireMockApiTest {
+  @Override
+  protected String runPath() {
+    return "acme/proj/r1";
+  }
 
   @TempDir Path root;
-  private WandbClient client;
-  private Run run;
-
-  @BeforeEach
-  void setUp() {
-    client = TestClients.client(api.baseUrl());
-    run = client.run("acme/proj/r1");
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-  }
 
   private void listing(ObjectNode node) {
     api.stubFor(post("/graphql").willReturn(okJson(Fixtures.pageOf(node))));
