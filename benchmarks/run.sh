@@ -10,8 +10,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-reps=5; big_mib=1024; mid_mib=100; many=2000; concs="1 8 32 128"
-if [ "${1:-}" = "--quick" ]; then reps=1; big_mib=32; mid_mib=8; many=100; concs="1 8"; fi
+reps=5; big_mib=1024; mid_mib=100; many=2000; concs="1 8 32 128"; listing_files=100000; listing_reps=2
+if [ "${1:-}" = "--quick" ]; then
+  reps=1; big_mib=32; mid_mib=8; many=100; concs="1 8"; listing_files=5000; listing_reps=1
+fi
 
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
@@ -137,3 +139,7 @@ for rep in $(seq "$reps"); do
 done
 
 /usr/bin/python3 "$here/python/report.py" "$results" "$reps" "$here/chart.png"
+
+# ---- listing: wandb4j against a bare loop of the same page queries, on the emulator
+echo
+java -cp "$cp" ListingBench "$listing_files" "$listing_reps"
