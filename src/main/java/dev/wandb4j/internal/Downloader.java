@@ -2,7 +2,6 @@ package dev.wandb4j.internal;
 
 import dev.wandb4j.WandbClientListener;
 import dev.wandb4j.error.WandbAuthenticationException;
-import dev.wandb4j.error.WandbException;
 import dev.wandb4j.error.WandbHttpException;
 import dev.wandb4j.error.WandbTransferException;
 import io.netty.buffer.ByteBuf;
@@ -379,9 +378,5 @@ public final class Downloader {
         "Could not write " + path + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
         e,
         false);
-  }
-
-  static boolean isWandb(Throwable e) {
-    return e instanceof WandbException;
   }
 }

@@ -169,10 +169,6 @@ public final class HttpCore {
     return ownedProvider.disposeLater();
   }
 
-  public boolean isClosed() {
-    return closed.get();
-  }
-
   private HttpClient clientFor(URI uri, Function<HttpHeaders, HttpHeaders> extra) {
     boolean trusted = origin.contains(uri);
     return http.headers(

@@ -29,21 +29,4 @@ public final class Redaction {
     }
     return sb.toString();
   }
-
-  /**
-   * A URL string without its query string, or a placeholder if it is not a URL.
-   *
-   * @param url a URL as a string
-   * @return the safe form
-   */
-  public static String url(String url) {
-    if (url == null) {
-      return "null";
-    }
-    try {
-      return uri(URI.create(url));
-    } catch (IllegalArgumentException e) {
-      return "(invalid URL)";
-    }
-  }
 }

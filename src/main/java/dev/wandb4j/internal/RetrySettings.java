@@ -33,10 +33,6 @@ public final class RetrySettings {
     return maxRetries;
   }
 
-  public Duration maxRetryAfter() {
-    return maxRetryAfter;
-  }
-
   /**
    * The wait before retry number {@code retry} (0-based): {@code firstBackoff * 2^retry}, capped at
    * {@code maxBackoff}, then between half and all of it at random.
