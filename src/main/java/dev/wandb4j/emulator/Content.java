@@ -57,6 +57,22 @@ abstract class Content {
     }
   }
 
+  /** Makes one buffer of {@code len} bytes from {@code off}. */
+  @FunctionalInterface
+  interface Chunk {
+    ByteBuf make(long off, int len);
+  }
+
+  /** {@code count} bytes from {@code from} as chunks of at most {@link #CHUNK} bytes. */
+  static Flux<ByteBuf> chunks(long from, long count, Chunk chunk) {
+    return Flux.range(0, (int) ((count + CHUNK - 1) / CHUNK))
+        .map(
+            i -> {
+              long off = from + (long) i * CHUNK;
+              return chunk.make(off, (int) Math.min(CHUNK, from + count - off));
+            });
+  }
+
   static Content of(byte[] bytes) {
     return new Bytes(bytes);
   }
@@ -83,13 +99,7 @@ abstract class Content {
 
     @Override
     Flux<ByteBuf> stream(long from, long count) {
-      return Flux.range(0, (int) ((count + CHUNK - 1) / CHUNK))
-          .map(
-              i -> {
-                int off = (int) (from + (long) i * CHUNK);
-                int len = (int) Math.min(CHUNK, from + count - off);
-                return Unpooled.wrappedBuffer(bytes, off, len);
-              });
+      return chunks(from, count, (off, len) -> Unpooled.wrappedBuffer(bytes, (int) off, len));
     }
 
     @Override
@@ -129,27 +139,26 @@ abstract class Content {
       return Flux.using(
           () -> java.nio.channels.FileChannel.open(path),
           ch ->
-              Flux.range(0, (int) ((count + CHUNK - 1) / CHUNK))
-                  .map(
-                      i -> {
-                        long off = from + (long) i * CHUNK;
-                        int len = (int) Math.min(CHUNK, from + count - off);
-                        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(len);
-                        try {
-                          int read = 0;
-                          while (read < len) {
-                            int n = buf.writeBytes(ch, off + read, len - read);
-                            if (n < 0) {
-                              throw new IOException("file shrank: " + path);
-                            }
-                            read += n;
-                          }
-                        } catch (IOException e) {
-                          buf.release();
-                          throw new UncheckedIOException(e);
+              chunks(
+                  from,
+                  count,
+                  (off, len) -> {
+                    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(len);
+                    try {
+                      int read = 0;
+                      while (read < len) {
+                        int n = buf.writeBytes(ch, off + read, len - read);
+                        if (n < 0) {
+                          throw new IOException("file shrank: " + path);
                         }
-                        return buf;
-                      }),
+                        read += n;
+                      }
+                    } catch (IOException e) {
+                      buf.release();
+                      throw new UncheckedIOException(e);
+                    }
+                    return buf;
+                  }),
           ch -> {
             try {
               ch.close();
@@ -227,14 +236,7 @@ abstract class Content {
             twice.writeBytes(block).writeBytes(block);
             return twice;
           },
-          twice ->
-              Flux.range(0, (int) ((count + CHUNK - 1) / CHUNK))
-                  .map(
-                      i -> {
-                        long off = from + (long) i * CHUNK;
-                        int len = (int) Math.min(CHUNK, from + count - off);
-                        return twice.retainedSlice((int) (off % CHUNK), len);
-                      }),
+          twice -> chunks(from, count, (off, len) -> twice.retainedSlice((int) (off % CHUNK), len)),
           ByteBuf::release);
     }
 

@@ -70,6 +70,7 @@ final class FileTransfer extends Downloader.ResumeState {
   private long written;
 
   private long lastProgressNanos;
+  private final Object progressLock = new Object();
 
   /** Digests buffers in order on Reactor's parallel scheduler, beside the writes. */
   private final Digester digester = new Digester();
@@ -363,15 +364,24 @@ final class FileTransfer extends Downloader.ResumeState {
     }
   }
 
-  private void reportProgress(long done) {
+  /**
+   * Reports progress at a bounded rate. Writes complete on several threads at once, so the listener
+   * is called under a lock of its own, with the count read there: one call at a time, never going
+   * backwards.
+   */
+  private void reportProgress() {
     DownloadSpec.Progress listener = spec.progress();
-    if (listener == null || expectedSize >= 0 && done >= expectedSize) {
+    if (listener == null) {
       return;
     }
-    long now = System.nanoTime();
-    if (now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
-      lastProgressNanos = now;
-      listener.update(done, expectedSize);
+    synchronized (progressLock) {
+      long done = progress();
+      long now = System.nanoTime();
+      if ((expectedSize < 0 || done < expectedSize)
+          && now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
+        lastProgressNanos = now;
+        listener.update(done, expectedSize);
+      }
     }
   }
 
@@ -490,17 +500,15 @@ final class FileTransfer extends Downloader.ResumeState {
     }
 
     private void onWritten(long n) {
-      long done;
       boolean more;
       downloader.events().bytesDownloaded(n);
       synchronized (FileTransfer.this) {
         inFlight--;
         written += n;
-        done = written;
         more = !upstreamDone && error == null && !finished;
       }
       try {
-        reportProgress(done);
+        reportProgress();
       } catch (Throwable t) {
         synchronized (FileTransfer.this) {
           if (error == null) {

@@ -194,17 +194,7 @@ class CommandLineTest {
   @Test
   void theDemoRunsEndToEnd() throws Exception {
     Path root = dir.resolve("demo");
-    Result r =
-        cli(
-            "",
-            false,
-            "demo",
-            "--root",
-            root.toString(),
-            "--images",
-            "24",
-            "--checkpoint-mib",
-            "2");
+    Result r = demo(root);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("wandb4j ls demo/showcase/7k2m9x")
@@ -212,17 +202,12 @@ class CommandLineTest {
         .contains("verified")
         .contains("WANDB_API_KEY");
     assertThat(Files.size(root.resolve("checkpoints/model_epoch_9.ckpt"))).isEqualTo(2L << 20);
-    Result again =
-        cli(
-            "",
-            false,
-            "demo",
-            "--root",
-            root.toString(),
-            "--images",
-            "24",
-            "--checkpoint-mib",
-            "2");
+    Result again = demo(root);
     assertThat(again.out()).contains("Downloaded 0 files").contains("52 already up to date");
+  }
+
+  private Result demo(Path root) {
+    return cli(
+        "", false, "demo", "--root", root.toString(), "--images", "24", "--checkpoint-mib", "2");
   }
 }
