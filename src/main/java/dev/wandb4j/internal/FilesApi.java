@@ -226,15 +226,72 @@ public final class FilesApi {
     if (s == null || s.isBlank()) {
       return null;
     }
-    try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException withoutOffset) {
-      try {
-        return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException unreadable) {
-        return null;
-      }
+    Instant plain = plainUtc(s);
+    if (plain != null) {
+      return plain;
     }
+    try {
+      // W&B sends UTC times without an offset; decide up front rather than by a failed parse,
+      // which would cost an exception for every file of a listing.
+      return hasOffset(s)
+          ? OffsetDateTime.parse(s).toInstant()
+          : LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException unreadable) {
+      return null;
+    }
+  }
+
+  /**
+   * W&amp;B's usual form, {@code yyyy-MM-ddTHH:mm:ss} in UTC, read without a formatter: a listing
+   * reads one per file, and the general parser allocates about a kilobyte each time. Null for any
+   * other form.
+   */
+  private static Instant plainUtc(String s) {
+    if (s.length() != 19
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if ((year | month | day | hour | minute | second) < 0) {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+    } catch (java.time.DateTimeException outOfRange) {
+      return null;
+    }
+  }
+
+  /** The decimal number in {@code s} at {@code from}, {@code n} digits long; -1 if not digits. */
+  private static int digits(String s, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /** Whether an ISO date-time ends in an offset: {@code Z}, or a sign after the time. */
+  private static boolean hasOffset(String s) {
+    int t = s.indexOf('T');
+    if (t < 0) {
+      return false;
+    }
+    char last = s.charAt(s.length() - 1);
+    return last == 'Z' || last == 'z' || s.indexOf('+', t) > 0 || s.indexOf('-', t) > 0;
   }
 
   /** W&amp;B's {@code fileCount}: the run's total, whatever filter a listing uses. */
