@@ -3,6 +3,7 @@ package dev.wandb4j.cli;
 import dev.wandb4j.emulator.WandbEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -30,13 +31,25 @@ final class EmulatorCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "0", description = "API port (default: any free port).")
   int port;
 
+  @Option(
+      names = "--latency",
+      defaultValue = "0",
+      paramLabel = "MS",
+      description = "Milliseconds to wait before answering any request (default: 0).")
+  long latencyMillis;
+
   @Override
   public Integer call() throws InterruptedException {
     if (!Files.isDirectory(dir)) {
       main.err.println("error: " + dir + " is not a folder");
       return Main.USAGE;
     }
+    if (latencyMillis < 0) {
+      main.err.println("error: --latency must not be negative");
+      return Main.USAGE;
+    }
     WandbEmulator emu = WandbEmulator.builder().port(port).directory(dir).start();
+    emu.faults().requestLatency(Duration.ofMillis(latencyMillis));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

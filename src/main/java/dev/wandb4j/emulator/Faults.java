@@ -23,6 +23,7 @@ public final class Faults {
   private final AtomicInteger graphQlErrorCount = new AtomicInteger();
   private volatile String graphQlErrorMessage = "emulated error";
   private volatile Duration graphQlLatency = Duration.ZERO;
+  private volatile Duration requestLatency = Duration.ZERO;
 
   Faults() {}
 
@@ -168,6 +169,21 @@ public final class Faults {
   }
 
   /**
+   * Adds latency to every request either server receives, API and storage alike, before it is
+   * handled: a network round trip that the emulator's loopback lacks.
+   *
+   * @param latency the delay
+   * @return these faults
+   */
+  public Faults requestLatency(Duration latency) {
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    }
+    this.requestLatency = latency;
+    return this;
+  }
+
+  /**
    * Clears every fault.
    *
    * @return these faults
@@ -184,6 +200,7 @@ public final class Faults {
     repeatedCursors.set(0);
     graphQlErrorCount.set(0);
     graphQlLatency = Duration.ZERO;
+    requestLatency = Duration.ZERO;
     return this;
   }
 
@@ -235,6 +252,10 @@ public final class Faults {
 
   String takeGraphQlError() {
     return take(graphQlErrorCount) ? graphQlErrorMessage : null;
+  }
+
+  Duration requestLatency() {
+    return requestLatency;
   }
 
   Duration graphQlLatency() {

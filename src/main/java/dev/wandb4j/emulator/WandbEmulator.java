@@ -94,7 +94,7 @@ public final class WandbEmulator implements AutoCloseable {
         HttpServer.create()
             .host(b.host)
             .port(0)
-            .handle(this::storage)
+            .handle((req, res) -> delayed(req, res, this::storage))
             .bindNow(Duration.ofSeconds(10));
     DisposableServer apiServer;
     try {
@@ -102,7 +102,7 @@ public final class WandbEmulator implements AutoCloseable {
           HttpServer.create()
               .host(b.host)
               .port(b.port)
-              .handle(this::api)
+              .handle((req, res) -> delayed(req, res, this::api))
               .bindNow(Duration.ofSeconds(10));
     } catch (RuntimeException e) {
       storage.disposeNow();
@@ -348,6 +348,18 @@ public final class WandbEmulator implements AutoCloseable {
   }
 
   // ---- API endpoint ----
+
+  /** Handles a request after the configured {@link Faults#requestLatency} has passed. */
+  private Publisher<Void> delayed(
+      HttpServerRequest req,
+      HttpServerResponse res,
+      java.util.function.BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>>
+          handler) {
+    Duration latency = faults.requestLatency();
+    return latency.isZero()
+        ? handler.apply(req, res)
+        : Mono.delay(latency).thenMany(Mono.defer(() -> Mono.from(handler.apply(req, res))));
+  }
 
   private Publisher<Void> api(HttpServerRequest req, HttpServerResponse res) {
     String path = pathOf(req);

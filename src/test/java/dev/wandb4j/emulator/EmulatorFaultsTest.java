@@ -8,6 +8,9 @@ import dev.wandb4j.WandbClient;
 import dev.wandb4j.error.WandbException;
 import dev.wandb4j.error.WandbGraphQlException;
 import dev.wandb4j.error.WandbTransferException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,6 +160,45 @@ class EmulatorFaultsTest {
     assertThat(run.fileCount().block(Duration.ofSeconds(10))).isEqualTo(1L);
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void requestLatencyDelaysEveryRequestOnBothServers() {
+    File listedFile = listed();
+    emu.faults().requestLatency(Duration.ofMillis(200));
+    int before = emu.requests().size();
+    long start = System.nanoTime();
+    byte[] read =
+        listedFile
+            .content()
+            .reduce(
+                new ByteArrayOutputStream(),
+                (out, buf) -> {
+                  try {
+                    buf.readBytes(out, buf.readableBytes());
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  } finally {
+                    buf.release();
+                  }
+                  return out;
+                })
+            .map(ByteArrayOutputStream::toByteArray)
+            .block(Duration.ofSeconds(10));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    List<RecordedRequest> made = emu.requests().subList(before, emu.requests().size());
+    assertThat(read).isEqualTo(DATA);
+    assertThat(made).extracting(RecordedRequest::server).containsExactly("api", "storage");
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+  }
+
+  @Test
+  void negativeRequestLatencyIsRefused() {
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> emu.faults().requestLatency(Duration.ofMillis(-1))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative");
   }
 
   @Test
