@@ -7,12 +7,16 @@
 #
 # Usage: benchmarks/run.sh [--quick]        (as root: installs nginx, time, python3-requests,
 #                                            python3-matplotlib, and mounts a tmpfs)
+# Environment: CDS=0 runs the JVM peers without their class-data-sharing archives.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-reps=5; big_mib=1024; mid_mib=100; many=2000; concs="1 8 32 128"; listing_files=100000; listing_reps=2
+reps=5; big_mib=1024; mid_mib=100; huge_mib=10240; huge_reps=1; many=2000; concs="1 8 32 128"
+latency_ms=20; latency_reps=2; listing_files=100000; listing_reps=2
+jmh_args=()
 if [ "${1:-}" = "--quick" ]; then
-  reps=1; big_mib=32; mid_mib=8; many=100; concs="1 8"; listing_files=5000; listing_reps=1
+  reps=1; big_mib=32; mid_mib=8; huge_mib=256; many=100; concs="1 8"; latency_reps=1
+  listing_files=5000; listing_reps=1; jmh_args=(-wi 1 -i 1 -w 1 -r 1 -p chunkKiB=64 -p perPage=50)
 fi
 
 need=()
@@ -31,35 +35,54 @@ port=18080
 base="http://127.0.0.1:$port"
 
 # ---- data: one big file, one mid-sized file, many small files; their listings and URL lists
-/usr/bin/python3 - "$work" "$big_mib" "$mid_mib" "$many" "$base" <<'PY'
+/usr/bin/python3 - "$work" "$big_mib" "$mid_mib" "$many" "$base" "$huge_mib" <<'PY'
 import base64, hashlib, json, os, sys
 work, big, mid, many, base = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+huge = int(sys.argv[6])
 files = os.path.join(work, "data", "files")
 def make(path, size):
     if os.path.exists(path) and os.path.getsize(path) == size:
+        return
+    if size > 4 << 30:
+        # Generated: sparse, with a random MiB at every GiB so that misplaced bytes show.
+        with open(path, "wb") as f:
+            f.truncate(size)
+            for at in range(0, size, 1 << 30):
+                f.seek(at); f.write(os.urandom(min(1 << 20, size - at)))
         return
     with open(path, "wb") as f:
         left = size
         while left:
             n = min(left, 1 << 20); f.write(os.urandom(n)); left -= n
 def md5(path):
+    # Cached beside the data (keyed by size and mtime): hashing 10 GiB takes a while.
+    st = os.stat(path); key = "%d %d" % (st.st_size, st.st_mtime_ns)
+    cache = os.path.join(work, "md5-cache", path.replace("/", "_"))
+    if os.path.exists(cache):
+        k, b64, hexd = open(cache).read().split("\n")[:3]
+        if k == key:
+            return b64, hexd
     h = hashlib.md5()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
-    return h
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    b64, hexd = base64.b64encode(h.digest()).decode(), h.hexdigest()
+    with open(cache, "w") as f: f.write("%s\n%s\n%s\n" % (key, b64, hexd))
+    return b64, hexd
 sets = {"big": [("big.bin", big << 20)], "mid": [("mid.bin", mid << 20)],
+        "huge": [("huge.bin", huge << 20)],
         "many": [("f_%05d.bin" % i, 64 << 10) for i in range(many)]}
 conf_locations = []
 for name, entries in sets.items():
     d = os.path.join(files, name); os.makedirs(d, exist_ok=True)
     edges, urls, manifest = [], [], []
     for fname, size in entries:
-        p = os.path.join(d, fname); make(p, size); h = md5(p)
+        p = os.path.join(d, fname); make(p, size); b64, hexd = md5(p)
         url = "%s/files/%s/%s" % (base, name, fname)
         edges.append({"node": {"id": name + fname, "name": fname, "url": url, "directUrl": "",
-                               "sizeBytes": size, "md5": base64.b64encode(h.digest()).decode()},
+                               "sizeBytes": size, "md5": b64},
                       "cursor": "c" + fname})
-        urls.append(url); manifest.append("%s  %s" % (h.hexdigest(), fname))
+        urls.append(url); manifest.append("%s  %s" % (hexd, fname))
     page = {"data": {"project": {"run": {"projectId": 1, "files": {"edges": edges,
             "pageInfo": {"endCursor": edges[-1]["cursor"], "hasNextPage": False}}}}}}
     with open(os.path.join(work, name + ".json"), "w") as f: json.dump(page, f)
@@ -92,14 +115,33 @@ sleep 0.2
 nginx -c "$work/nginx.conf"
 trap 'nginx -s stop -c "$work/nginx.conf" 2>/dev/null || true' EXIT
 
-# ---- build wandb4j and the JVM peers
-(cd "$repo" && mvn -B -q -DskipTests package && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt")
-cp="$repo/target/classes:$(cat "$work/cp.txt")"
-javac -nowarn -d "$work/classes" -cp "$cp" "$here"/java/*.java
-cp="$work/classes:$cp"
-find "$work/data/files" -type f -exec cat {} + > /dev/null   # warm the page cache
+# ---- build wandb4j (installed, for the JMH module) and the JVM peers, all as jars
+(cd "$repo" && mvn -B -q -DskipTests -Djacoco.skip=true install \
+   && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/cp.txt")
+rm -rf "$work/classes" && mkdir -p "$work/classes"
+javac -nowarn -d "$work/classes" -cp "$repo/target/classes:$(cat "$work/cp.txt")" "$here"/java/*.java
+jar cf "$work/peers.jar" -C "$work/classes" .
+cp="$work/peers.jar:$repo/target/wandb4j-0.1.0-SNAPSHOT.jar:$(cat "$work/cp.txt")"
+
+# Each JVM peer gets an application class-data-sharing archive from one untimed run on the mid
+# file (how one ships a JVM command-line tool that starts fast); CDS=0 leaves them out.
+mkdir -p "$work/cds"
+cds() { if [ "${CDS:-1}" = 1 ]; then echo "-XX:SharedArchiveFile=$work/cds/$1.jsa"; fi; }
+if [ "${CDS:-1}" = 1 ]; then
+  for peer in JdkDownload WebClientDownload Wandb4jDownload; do
+    rm -rf "$work/cds-out" && mkdir -p "$work/cds-out"
+    case $peer in
+      Wandb4jDownload) args=("$base/mid" "$work/cds-out" 1 md5) ;;
+      *) args=("$work/mid.urls" "$work/cds-out" 1) ;;
+    esac
+    java -XX:ArchiveClassesAtExit="$work/cds/$peer.jsa" -cp "$cp" "$peer" "${args[@]}" > /dev/null 2>&1
+  done
+fi
+# The limits wandb4j must download a file of any size within.
+small_heap=(-Xmx64m -XX:MaxDirectMemorySize=64m)
 
 results="$work/results.tsv"; : > "$results"
+warm() { find "$work/data/files/$1" -type f -exec cat {} + > /dev/null; }  # idle page cache is reclaimed
 # run SCENARIO PEER OUT BYTES COUNT command...
 run() {
   local scenario=$1 peer=$2 out=$3 bytes=$4 count=$5; shift 5
@@ -110,21 +152,28 @@ run() {
     echo "$peer wrote wrong bytes in $scenario"; exit 1; }
   read -r wall user sys kib < "$work/time.txt"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$peer" "$wall" "$(echo "$user + $sys" | bc)" "$((kib / 1024))" "$bytes" "$count" >> "$results"
+  rm -rf "$out"
+}
+one_file() {  # one_file SET SCENARIO
+  local set=$1; scenario_set=$1; scenario=$2
+  local size out url
+  size=$(stat -c %s "$work/data/files/$set/$set.bin"); out="$work/out-$set"
+  url=$(cat "$work/$set.urls")
+  warm "$set"
+  run "$scenario" curl "$out" "$size" 1 curl -s -f -o "$out/$set.bin" "$url"
+  run "$scenario" python-sdk-style "$out" "$size" 1 /usr/bin/python3 "$here/python/sdk_style.py" "$work/$set.urls" "$out"
+  run "$scenario" jdk-httpclient "$out" "$size" 1 java $(cds JdkDownload) -cp "$cp" JdkDownload "$work/$set.urls" "$out" 1
+  run "$scenario" spring-webclient "$out" "$size" 1 java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/$set.urls" "$out" 1
+  run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 size
+  run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
 }
 
 for rep in $(seq "$reps"); do
-  for set in big mid; do
-    scenario_set=$set; scenario="one-${set}"
-    size=$(stat -c %s "$work/data/files/$set/$set.bin"); out="$work/out-$set"
-    url=$(cat "$work/$set.urls")
-    run "$scenario" curl "$out" "$size" 1 curl -s -f -o "$out/$set.bin" "$url"
-    run "$scenario" python-sdk-style "$out" "$size" 1 /usr/bin/python3 "$here/python/sdk_style.py" "$work/$set.urls" "$out"
-    run "$scenario" jdk-httpclient "$out" "$size" 1 java -cp "$cp" JdkDownload "$work/$set.urls" "$out" 1
-    run "$scenario" spring-webclient "$out" "$size" 1 java -cp "$cp" WebClientDownload "$work/$set.urls" "$out" 1
-    run "$scenario" wandb4j "$out" "$size" 1 java -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1
-  done
+  one_file big one-big
+  one_file mid one-mid
   scenario_set=many
   total=$((many * 65536)); out="$work/tmpfs/out"
+  warm many
   for c in $concs; do
     scenario="many-64k-c$c"
     run "$scenario" curl "$out" "$total" "$many" sh -c "cd '$out' && curl -s -f -Z --parallel-max $c --remote-name-all \$(cat '$work/many.urls')"
@@ -132,14 +181,48 @@ for rep in $(seq "$reps"); do
     if [ "$c" = 1 ]; then
       run "$scenario" python-sdk-style "$out" "$total" "$many" /usr/bin/python3 "$here/python/sdk_style.py" "$work/many.urls" "$out"
     fi
-    run "$scenario" jdk-httpclient "$out" "$total" "$many" java -cp "$cp" JdkDownload "$work/many.urls" "$out" "$c"
-    run "$scenario" spring-webclient "$out" "$total" "$many" java -cp "$cp" WebClientDownload "$work/many.urls" "$out" "$c"
-    run "$scenario" wandb4j "$out" "$total" "$many" java -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c"
+    run "$scenario" jdk-httpclient "$out" "$total" "$many" java $(cds JdkDownload) -cp "$cp" JdkDownload "$work/many.urls" "$out" "$c"
+    run "$scenario" spring-webclient "$out" "$total" "$many" java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/many.urls" "$out" "$c"
+    run "$scenario" wandb4j "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" size
+    run "$scenario" wandb4j-md5 "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" md5
   done
 done
+
+# ---- one generated file of 10 GiB, to ext4: wandb4j within 64 MiB of heap and 64 MiB direct
+for rep in $(seq "$huge_reps"); do
+  one_file huge one-huge
+done
+
+# ---- the many files again, through the W&B protocol (list, file URL, redirect, signed storage
+# URL) on the emulator, with latency on every request: the SDK-style loop against wandb4j
+emu_port=18090
+rm -rf "$work/emu" && mkdir -p "$work/emu/acme/bench"
+mkdir -p "$work/emu/acme/bench/run1"
+while read -r _ name; do ln "$work/data/files/many/$name" "$work/emu/acme/bench/run1/$name"; done < "$work/many.md5"
+java -jar "$repo/target/wandb4j.jar" emulator --dir "$work/emu" --port "$emu_port" --latency "$latency_ms" > "$work/emulator.log" 2>&1 &
+emu_pid=$!
+trap 'kill $emu_pid 2>/dev/null || true; nginx -s stop -c "$work/nginx.conf" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q WANDB_API_KEY "$work/emulator.log" && break; sleep 0.1; done
+key=$(sed -n 's/.*WANDB_API_KEY=//p' "$work/emulator.log")
+emu="http://127.0.0.1:$emu_port"
+scenario_set=many; scenario="many-64k-latency${latency_ms}ms"; out="$work/tmpfs/out"
+for rep in $(seq "$latency_reps"); do
+  run "$scenario" python-sdk-style "$out" "$total" "$many" /usr/bin/python3 "$here/python/sdk_style.py" --api "$emu" "$key" acme/bench/run1 "$out"
+  for c in 32 128; do
+    run "$scenario" "wandb4j-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" size "$key"
+    run "$scenario" "wandb4j-md5-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" md5 "$key"
+  done
+done
+kill "$emu_pid" 2>/dev/null || true
 
 /usr/bin/python3 "$here/python/report.py" "$results" "$reps" "$here/chart.png"
 
 # ---- listing: wandb4j against a bare loop of the same page queries, on the emulator
 echo
 java -cp "$cp" ListingBench "$listing_files" "$listing_reps"
+
+# ---- JMH: the write path and page parsing, with allocation per operation
+echo
+(cd "$here/jmh" && mvn -B -q package)
+java -jar "$here/jmh/target/benchmarks.jar" -prof gc "${jmh_args[@]}" -rf csv -rff "$work/jmh.csv" > "$work/jmh.log" 2>&1
+grep -E '^(Benchmark|PageParsing|WritePath)' "$work/jmh.log" | grep -Ev 'gc\.(count|time)|alloc\.rate +'

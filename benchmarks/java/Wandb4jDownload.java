@@ -6,16 +6,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * wandb4j through its public API, as a user's program would: list the run, download every file
- * with bounded concurrency, MD5 verified. Arguments: base URL, output folder, concurrency.
+ * wandb4j through its public API, as a user's program would: list the run (1,000 files a page),
+ * download every file with bounded concurrency, each to a part file renamed into place once its
+ * size (and, with {@code md5}, its MD5) is checked. Arguments: API base URL, output folder,
+ * concurrency, {@code md5} or {@code size}, and optionally the API key.
  */
 public final class Wandb4jDownload {
   public static void main(String[] args) {
     int concurrency = Integer.parseInt(args[2]);
+    boolean md5 = args[3].equals("md5");
+    String key = args.length > 4 ? args[4] : "benchmark-key";
     try (WandbClient client =
         WandbClient.builder()
             .baseUrl(args[0])
-            .apiKey("benchmark-key")
+            .apiKey(key)
             .maxConnections(Math.max(concurrency, 1))
             .build()) {
       List<DownloadResult> results =
@@ -24,7 +28,7 @@ public final class Wandb4jDownload {
               .downloadAll(
                   Path.of(args[1]),
                   FileQuery.builder().perPage(1000).build(),
-                  DownloadOptions.DEFAULT,
+                  DownloadOptions.builder().verifyChecksum(md5).build(),
                   concurrency)
               .collectList()
               .block();

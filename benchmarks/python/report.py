@@ -12,41 +12,60 @@ for scenario, peer, wall, cpu, rss, size, count in rows:
     meta[scenario] = (int(size), int(count))
 scenarios = list(dict.fromkeys(r[0] for r in rows))
 median = {k: (statistics.median(w for w, _, _ in v), statistics.median(c for _, c, _ in v),
-              max(r for _, _, r in v)) for k, v in runs.items()}
-print("| scenario | peer | median wall s | throughput | CPU s per GiB | peak RSS MiB | vs curl | vs WebClient |")
-print("|---|---|---|---|---|---|---|---|")
+              max(r for _, _, r in v), len(v)) for k, v in runs.items()}
+
+
+def ratio(s, peer, wall):
+    ref = median.get((s, peer))
+    return "%.2f" % (ref[0] / wall) if ref else "-"
+
+
+print("| scenario | peer | runs | median wall s | throughput | CPU s per GiB | peak RSS MiB "
+      "| vs curl | vs WebClient | vs JDK | vs SDK-style Python |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 bars = collections.OrderedDict()
 for s in scenarios:
     size, count = meta[s]
     curl = median.get((s, "curl"), (None,))[0]
-    web = median.get((s, "spring-webclient"), (None,))[0]
-    for (sc, peer), (wall, cpu, rss) in median.items():
+    for (sc, peer), (wall, cpu, rss, n) in median.items():
         if sc != s:
             continue
         thr = "%.0f MB/s" % (size / wall / 1e6) if count == 1 else "%.0f files/s" % (count / wall)
-        vs_curl = "%.2f" % (curl / wall) if curl else "-"
-        vs_web = "%.2f" % (web / wall) if web else "-"
-        print("| %s | %s | %.2f | %s | %.2f | %d | %s | %s |" % (
-            s, peer, wall, thr, cpu / (size / 2**30), rss, vs_curl, vs_web))
-        bars.setdefault(s, {})[peer] = (curl / wall) if curl else 0
+        print("| %s | %s | %d | %.2f | %s | %.2f | %d | %s | %s | %s | %s |" % (
+            s, peer, n, wall, thr, cpu / (size / 2**30), rss, ratio(s, "curl", wall),
+            ratio(s, "spring-webclient", wall), ratio(s, "jdk-httpclient", wall),
+            ratio(s, "python-sdk-style", wall)))
+        bars.setdefault(s, {})[peer] = wall
 print()
-print("median of %s runs; 'vs' columns are throughput ratios (higher is better for the peer)" % reps)
+print("median of %s runs (the 'runs' column says where fewer were made); 'vs' columns are "
+      "throughput ratios: above 1, the peer in the row is faster" % reps)
 try:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    peers = sorted({p for v in bars.values() for p in v})
-    fig, ax = plt.subplots(figsize=(11, 4.5))
+    with_curl = [s for s in bars if "curl" in bars[s]]
+    without = [s for s in bars if "curl" not in bars[s] and "python-sdk-style" in bars[s]]
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [5, 1]})
+    peers = sorted({p for s in with_curl for p in bars[s]})
     width = 0.8 / len(peers)
+    ax = axes[0]
     for i, p in enumerate(peers):
-        xs = [j + i * width for j in range(len(bars))]
-        ax.bar(xs, [bars[s].get(p, 0) for s in bars], width, label=p)
-    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(bars))])
-    ax.set_xticklabels(list(bars), rotation=15)
+        xs = [j + i * width for j in range(len(with_curl))]
+        ax.bar(xs, [bars[s]["curl"] / bars[s][p] if p in bars[s] else 0 for s in with_curl],
+               width, label=p)
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(with_curl))])
+    ax.set_xticklabels(with_curl, rotation=15, fontsize=8)
     ax.set_ylabel("throughput relative to curl")
     ax.axhline(1.0, color="grey", linewidth=0.8)
-    ax.legend(fontsize=8, ncol=3)
-    ax.set_title("wandb4j and its peers, whole processes over loopback (higher is better)")
+    ax.legend(fontsize=8, ncol=4)
+    ax.set_title("whole processes over loopback from nginx (higher is better)", fontsize=10)
+    ax = axes[1]
+    for s in without:
+        ps = sorted(bars[s])
+        ax.bar(ps, [bars[s]["python-sdk-style"] / bars[s][p] for p in ps], color="C3")
+        ax.set_title("%s (emulator)" % s, fontsize=9)
+        ax.set_ylabel("throughput relative to SDK-style Python")
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     fig.tight_layout()
     fig.savefig(chart, dpi=110)
 except ImportError:

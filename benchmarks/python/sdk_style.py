@@ -1,26 +1,71 @@
-"""What W&B's Python SDK did per file (util.download_file_from_url): a new requests.get per file,
-streaming 1 KiB chunks, fsync at the end; one file after another. Args: url list, out folder."""
+"""What W&B's Python SDK does per file (util.download_file_from_url): a new requests.get per file,
+streaming 1 KiB chunks, fsync at the end; one file after another.
+
+    sdk_style.py URL_LIST OUT                 download each URL in the list
+    sdk_style.py --api BASE KEY RUN OUT       list RUN (entity/project/id) through W&B's GraphQL API,
+                                              50 files a page as the SDK's Files does, then
+                                              download each file's url with the API key
+"""
 import os
 import sys
 
 import requests
 
+QUERY = """query RunFiles($entity: String!, $project: String!, $name: String!, $fileCursor: String,
+    $fileLimit: Int = 50, $fileNames: [String] = [], $upload: Boolean = false, $pattern: String) {
+  project(name: $project, entityName: $entity) {
+    internalId
+    run(name: $name) {
+      fileCount
+      files(names: $fileNames, after: $fileCursor, first: $fileLimit, pattern: $pattern) {
+        edges { node { id name url(upload: $upload) directUrl sizeBytes mimetype updatedAt md5 }
+                cursor }
+        pageInfo { endCursor hasNextPage }
+      }
+    }
+  }
+}"""
+
+
+def download(url, target, auth=None):
+    r = requests.get(url, auth=auth, stream=True, timeout=30)
+    r.raise_for_status()
+    with open(target, "wb") as f:
+        for chunk in r.iter_content(chunk_size=1024):
+            f.write(chunk)
+        f.flush()
+        os.fsync(f.fileno())
+    expected = r.headers.get("Content-Length")
+    if expected is not None and os.path.getsize(target) != int(expected):
+        raise SystemExit("truncated: " + url)
+
+
+def list_files(base, key, run):
+    entity, project, name = run.split("/")
+    cursor, more = None, True
+    while more:
+        variables = {"entity": entity, "project": project, "name": name, "fileCursor": cursor,
+                     "fileLimit": 50, "fileNames": [], "upload": False, "pattern": None}
+        r = requests.post(base + "/graphql", json={"query": QUERY, "variables": variables},
+                          auth=("api", key), timeout=30)
+        r.raise_for_status()
+        files = r.json()["data"]["project"]["run"]["files"]
+        for edge in files["edges"]:
+            yield edge["node"]
+            cursor = edge["cursor"]
+        more = files["pageInfo"]["hasNextPage"] and bool(files["edges"])
+
 
 def main():
-    urls = [line.strip() for line in open(sys.argv[1]) if line.strip()]
-    out = sys.argv[2]
-    for url in urls:
-        target = os.path.join(out, url.rsplit("/", 1)[1])
-        r = requests.get(url, stream=True, timeout=5)
-        r.raise_for_status()
-        with open(target, "wb") as f:
-            for chunk in r.iter_content(chunk_size=1024):
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        expected = r.headers.get("Content-Length")
-        if expected is not None and os.path.getsize(target) != int(expected):
-            raise SystemExit("truncated: " + url)
+    if sys.argv[1] == "--api":
+        base, key, run, out = sys.argv[2:6]
+        for node in list_files(base, key, run):
+            download(node["url"], os.path.join(out, node["name"]), auth=("api", key))
+    else:
+        out = sys.argv[2]
+        for url in (line.strip() for line in open(sys.argv[1])):
+            if url:
+                download(url, os.path.join(out, url.rsplit("/", 1)[1]))
 
 
 if __name__ == "__main__":
