@@ -137,6 +137,10 @@ if [ "${CDS:-1}" = 1 ]; then
     java -XX:ArchiveClassesAtExit="$work/cds/$peer.jsa" -cp "$cp" "$peer" "${args[@]}" > /dev/null 2>&1
   done
 fi
+# The command line, through its launcher (bin/wandb4j), which records its own archive on first use.
+cli=(env WANDB4J_CDS_DIR="$work/cds-cli" WANDB4J_CDS="${CDS:-1}" "$repo/bin/wandb4j" -q --api-key benchmark-key)
+rm -rf "$work/cds-cli" "$work/cds-out" && mkdir -p "$work/cds-out"
+"${cli[@]}" --base-url "$base/mid" download acme/bench/run1 --root "$work/cds-out" > /dev/null
 # The limits wandb4j must download a file of any size within.
 small_heap=(-Xmx64m -XX:MaxDirectMemorySize=64m)
 
@@ -166,6 +170,7 @@ one_file() {  # one_file SET SCENARIO
   run "$scenario" spring-webclient "$out" "$size" 1 java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/$set.urls" "$out" 1
   run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 size
   run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
+  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1
 }
 
 for rep in $(seq "$reps"); do
@@ -185,6 +190,7 @@ for rep in $(seq "$reps"); do
     run "$scenario" spring-webclient "$out" "$total" "$many" java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/many.urls" "$out" "$c"
     run "$scenario" wandb4j "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" size
     run "$scenario" wandb4j-md5 "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" md5
+    run "$scenario" wandb4j-cli-md5 "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c"
   done
 done
 

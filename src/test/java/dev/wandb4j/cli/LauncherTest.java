@@ -1,0 +1,173 @@
+package dev.wandb4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/wandb4j}: finds the jar and the JVM, records a class-data-sharing archive on the first
+ * run that does work and maps it afterwards, passes arguments, output and exit status through. Runs
+ * the script against a stand-in jar whose main echoes its arguments.
+ */
+@EnabledOnOs(OS.LINUX)
+class LauncherTest {
+  static final Path SCRIPT = Path.of("bin/wandb4j").toAbsolutePath();
+
+  @TempDir Path dir;
+  private Path jar;
+  private Path cache;
+
+  /** The stand-in's main: prints its arguments, exits with the status its first one names. */
+  public static final class Echo {
+    public static void main(String[] args) {
+      System.out.println(String.join(" ", args));
+      System.exit(
+          args.length > 1 && args[1].startsWith("exit=")
+              ? Integer.parseInt(args[1].substring(5))
+              : 0);
+    }
+
+    private Echo() {}
+  }
+
+  @BeforeEach
+  void buildStandInJar() throws IOException {
+    jar = dir.resolve("wandb4j.jar");
+    cache = dir.resolve("cds");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Echo.class.getName());
+    String entry = Echo.class.getName().replace('.', '/') + ".class";
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream jarOut = new JarOutputStream(out, manifest);
+        InputStream in = Echo.class.getClassLoader().getResourceAsStream(entry)) {
+      jarOut.putNextEntry(new JarEntry(entry));
+      in.transferTo(jarOut);
+      jarOut.closeEntry();
+    }
+  }
+
+  record Result(int status, String out, String err) {}
+
+  private Result launch(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("sh", SCRIPT.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("WANDB4J_CDS_DIR", cache.toString());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().putAll(env);
+    pb.redirectOutput(dir.resolve("out.txt").toFile());
+    pb.redirectError(dir.resolve("err.txt").toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+    return new Result(
+        p.exitValue(),
+        Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+
+  private List<Path> archives() throws IOException {
+    if (!Files.isDirectory(cache)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(cache)) {
+      return files.toList();
+    }
+  }
+
+  @Test
+  void theFirstWorkingRunRecordsAnArchiveThatLaterRunsMap() throws Exception {
+    Map<String, String> env = Map.of("WANDB4J_JAR", jar.toString());
+
+    Result help = launch(env, "--help");
+    assertThat(help.status()).isZero();
+    assertThat(help.out()).isEqualTo("--help\n");
+    assertThat(archives()).as("--help records nothing").isEmpty();
+
+    Result first = launch(env, "download", "exit=0", "a b");
+    assertThat(first.status()).isZero();
+    assertThat(first.out()).isEqualTo("download exit=0 a b\n");
+    assertThat(first.err()).isEmpty();
+    assertThat(archives())
+        .singleElement()
+        .satisfies(a -> assertThat(a.getFileName().toString()).endsWith(".jsa"));
+
+    Path classLog = dir.resolve("classes.log");
+    Result second =
+        launch(
+            Map.of(
+                "WANDB4J_JAR",
+                jar.toString(),
+                "JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + classLog),
+            "download",
+            "exit=3");
+    assertThat(second.status()).as("exit status passes through").isEqualTo(3);
+    assertThat(second.out()).isEqualTo("download exit=3\n");
+    assertThat(second.err()).isEmpty();
+    assertThat(archives()).hasSize(1);
+    assertThat(Files.readAllLines(classLog))
+        .as("the second run maps the recorded archive")
+        .anySatisfy(
+            line ->
+                assertThat(line).contains(Echo.class.getName()).contains("shared objects file"));
+  }
+
+  @Test
+  void aChangedJarGetsItsOwnArchive() throws Exception {
+    Map<String, String> env = Map.of("WANDB4J_JAR", jar.toString());
+    assertThat(launch(env, "list").status()).isZero();
+    Files.setLastModifiedTime(
+        jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    Result after = launch(env, "list", "exit=0");
+    assertThat(after.out()).isEqualTo("list exit=0\n");
+    assertThat(after.err()).isEmpty();
+    assertThat(archives()).hasSize(2);
+  }
+
+  @Test
+  void withoutCdsNothingIsRecorded() throws Exception {
+    Result r = launch(Map.of("WANDB4J_JAR", jar.toString(), "WANDB4J_CDS", "0"), "list");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).isEqualTo("list\n");
+    assertThat(archives()).isEmpty();
+  }
+
+  @Test
+  void aMissingJarIsAUsageErrorThatSaysWhatToDo() throws Exception {
+    Result r = launch(Map.of("WANDB4J_JAR", dir.resolve("nowhere.jar").toString()), "list");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("cannot find wandb4j.jar").contains("WANDB4J_JAR");
+  }
+
+  @Test
+  void aMissingJavaIsAUsageErrorThatSaysWhatToDo() throws Exception {
+    Result r =
+        launch(
+            Map.of("WANDB4J_JAR", jar.toString(), "JAVA_HOME", dir.resolve("no-jdk").toString()),
+            "list");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("cannot find java").contains("JAVA_HOME");
+  }
+}
