@@ -52,7 +52,7 @@ final class FileTransfer extends Downloader.ResumeState {
   private final DownloadSpec spec;
   private final MessageDigest md5;
 
-  /** Whether there is an MD5 to check: without one, no digest is computed. */
+  /** Whether there is an MD5 to check: without one, no digest is computed or even created. */
   private final boolean digesting;
 
   private Path target;
@@ -88,8 +88,12 @@ final class FileTransfer extends Downloader.ResumeState {
     this.root = root;
     this.spec = spec;
     this.digesting = spec.verifyChecksum() && file.md5() != null && !file.md5().isBlank();
+    this.md5 = digesting ? newMd5() : null;
+  }
+
+  static MessageDigest newMd5() {
     try {
-      this.md5 = MessageDigest.getInstance("MD5");
+      return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is not available", e);
     }
@@ -227,7 +231,9 @@ final class FileTransfer extends Downloader.ResumeState {
   private synchronized void restart() {
     position = 0;
     written = 0;
-    md5.reset();
+    if (md5 != null) {
+      md5.reset();
+    }
   }
 
   /** Whether a local file already has this file's size and MD5. */
@@ -239,12 +245,7 @@ final class FileTransfer extends Downloader.ResumeState {
         || file.md5().isBlank()) {
       return false;
     }
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest digest = newMd5();
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(local)) {
       ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
       while (ch.read(buf) > 0) {
@@ -273,7 +274,7 @@ final class FileTransfer extends Downloader.ResumeState {
       }
       ch = channel;
       size = written;
-      digest = md5.digest();
+      digest = md5 == null ? null : md5.digest();
     }
     if (expectedSize >= 0 && size != expectedSize) {
       throw Downloader.sizeMismatch(what, expectedSize, size);
