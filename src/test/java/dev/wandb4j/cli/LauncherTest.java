@@ -136,20 +136,20 @@ class LauncherTest {
   @Test
   void aChangedJarGetsItsOwnArchive() throws Exception {
     Map<String, String> env = Map.of("WANDB4J_JAR", jar.toString());
-    assertThat(launch(env, "list").status()).isZero();
+    assertThat(launch(env, "ls").status()).isZero();
     Files.setLastModifiedTime(
         jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
-    Result after = launch(env, "list", "exit=0");
-    assertThat(after.out()).isEqualTo("list exit=0\n");
+    Result after = launch(env, "ls", "exit=0");
+    assertThat(after.out()).isEqualTo("ls exit=0\n");
     assertThat(after.err()).isEmpty();
     assertThat(archives()).hasSize(2);
   }
 
   @Test
   void withoutCdsNothingIsRecorded() throws Exception {
-    Result r = launch(Map.of("WANDB4J_JAR", jar.toString(), "WANDB4J_CDS", "0"), "list");
+    Result r = launch(Map.of("WANDB4J_JAR", jar.toString(), "WANDB4J_CDS", "0"), "ls");
     assertThat(r.status()).isZero();
-    assertThat(r.out()).isEqualTo("list\n");
+    assertThat(r.out()).isEqualTo("ls\n");
     assertThat(archives()).isEmpty();
   }
 
