@@ -194,6 +194,15 @@ for rep in $(seq "$reps"); do
   done
 done
 
+# ---- the 1 GiB file inside one long-lived JVM (how a service uses a client), against curl's runs
+warm big
+java -cp "$cp" WarmBench "$base/big" "$(cat "$work/big.urls")" "$work/out-big" "$reps" \
+  "$(cut -d' ' -f1 "$work/big.md5")" > "$work/warm.tsv"
+size=$(stat -c %s "$work/data/files/big/big.bin")
+awk -F'\t' -v OFS='\t' '$1 == "one-big" && $2 == "curl" {print "one-big-warm-jvm", $2, $3, $4, $5, $6, $7}' "$results" > "$work/warm-curl.tsv"
+cat "$work/warm-curl.tsv" >> "$results"
+awk -F'\t' -v OFS='\t' -v size="$size" '{print "one-big-warm-jvm", $1, $2, -1, -1, size, 1}' "$work/warm.tsv" >> "$results"
+
 # ---- one generated file of 10 GiB, to ext4: wandb4j within 64 MiB of heap and 64 MiB direct
 for rep in $(seq "$huge_reps"); do
   one_file huge one-huge

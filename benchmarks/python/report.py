@@ -31,8 +31,9 @@ for s in scenarios:
         if sc != s:
             continue
         thr = "%.0f MB/s" % (size / wall / 1e6) if count == 1 else "%.0f files/s" % (count / wall)
-        print("| %s | %s | %d | %.2f | %s | %.2f | %d | %s | %s | %s | %s |" % (
-            s, peer, n, wall, thr, cpu / (size / 2**30), rss, ratio(s, "curl", wall),
+        cpu_gib = "%.2f" % (cpu / (size / 2**30)) if cpu >= 0 else "-"
+        print("| %s | %s | %d | %.2f | %s | %s | %s | %s | %s | %s | %s |" % (
+            s, peer, n, wall, thr, cpu_gib, rss if rss >= 0 else "-", ratio(s, "curl", wall),
             ratio(s, "spring-webclient", wall), ratio(s, "jdk-httpclient", wall),
             ratio(s, "python-sdk-style", wall)))
         bars.setdefault(s, {})[peer] = wall

@@ -1,8 +1,6 @@
 package dev.wandb4j.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
@@ -31,23 +29,14 @@ public final class GraphQlClient {
     Mono<T> attempt =
         Mono.defer(
                 () -> {
-                  byte[] body = encode(op, variables);
+                  byte[] body = RequestWriter.write(op, variables);
+                  // The mapper reads the answer; readying it on another thread while the request
+                  // travels takes its one-time set-up off the critical path.
+                  responses.prepare(dataType);
                   return http.postJson(
                       endpoint, body, buf -> responses.read(op, buf, dataType), what);
                 })
             .timeout(http.settings().timeout());
     return http.withRetries(attempt, what);
-  }
-
-  private static byte[] encode(Operation op, Map<String, Object> variables) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("query", op.document());
-    request.put("variables", variables);
-    request.put("operationName", op.name());
-    try {
-      return Json.MAPPER.writeValueAsBytes(request);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Could not encode variables of " + op.name(), e);
-    }
   }
 }

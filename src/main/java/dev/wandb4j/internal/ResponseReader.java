@@ -11,11 +11,15 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import reactor.core.scheduler.Schedulers;
 
 /** Turns the body of a GraphQL answer into its typed {@code data}. Thread-safe. Internal. */
 final class ResponseReader {
   private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+  private final Set<Class<?>> preparing = ConcurrentHashMap.newKeySet();
 
   /**
    * Reads a GraphQL answer: its {@code data}, or the typed error its {@code errors} describe.
@@ -72,13 +76,37 @@ final class ResponseReader {
     return m.length() > 300 ? m.substring(0, 300) + "..." : m;
   }
 
+  /**
+   * Builds the reader for {@code dataType} in the background, once, if no reader exists yet: the
+   * first reader costs a tenth of a second of set-up that can overlap the first request. The caller
+   * never waits for it; a response that arrives first builds its own.
+   */
+  void prepare(Class<?> dataType) {
+    if (readers.containsKey(dataType) || !preparing.add(dataType)) {
+      return;
+    }
+    try {
+      Schedulers.boundedElastic()
+          .schedule(
+              () -> {
+                try {
+                  readers.putIfAbsent(dataType, newReader(dataType));
+                } catch (RuntimeException e) {
+                  // Reading builds (and reports) the reader itself.
+                }
+              });
+    } catch (RejectedExecutionException shuttingDown) {
+      // Reading builds the reader itself.
+    }
+  }
+
+  private static ObjectReader newReader(Class<?> dataType) {
+    JavaType type =
+        Json.MAPPER.getTypeFactory().constructParametricType(Dtos.Envelope.class, dataType);
+    return Json.MAPPER.readerFor(type);
+  }
+
   private <T> ObjectReader reader(Class<T> dataType) {
-    return readers.computeIfAbsent(
-        dataType,
-        t -> {
-          JavaType type =
-              Json.MAPPER.getTypeFactory().constructParametricType(Dtos.Envelope.class, t);
-          return Json.MAPPER.readerFor(type);
-        });
+    return readers.computeIfAbsent(dataType, ResponseReader::newReader);
   }
 }
