@@ -195,7 +195,7 @@ for rep in $(seq "$reps"); do
 done
 
 # ---- the 1 GiB file inside one long-lived JVM (how a service uses a client), against curl's runs
-warm big
+warm big; mkdir -p "$work/out-big"
 java -cp "$cp" WarmBench "$base/big" "$(cat "$work/big.urls")" "$work/out-big" "$reps" \
   "$(cut -d' ' -f1 "$work/big.md5")" > "$work/warm.tsv"
 size=$(stat -c %s "$work/data/files/big/big.bin")

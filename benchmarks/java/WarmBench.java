@@ -34,6 +34,7 @@ public final class WarmBench {
     Path out = Path.of(args[2]);
     int rounds = Integer.parseInt(args[3]);
     String md5 = args[4];
+    Files.createDirectories(out);
     Path target = out.resolve(url.substring(url.lastIndexOf('/') + 1));
     HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     WebClient web =

@@ -104,9 +104,13 @@ class LauncherTest {
     assertThat(help.out()).isEqualTo("--help\n");
     assertThat(archives()).as("--help records nothing").isEmpty();
 
-    Result first = launch(env, "download", "exit=0", "a b");
+    assertThat(launch(env, "-q", "download", "--help").status()).isZero();
+    assertThat(launch(env).status()).isZero();
+    assertThat(archives()).as("help and no arguments record nothing").isEmpty();
+
+    Result first = launch(env, "-q", "exit=0", "download", "a b");
     assertThat(first.status()).isZero();
-    assertThat(first.out()).isEqualTo("download exit=0 a b\n");
+    assertThat(first.out()).isEqualTo("-q exit=0 download a b\n");
     assertThat(first.err()).isEmpty();
     assertThat(archives())
         .singleElement()
