@@ -158,8 +158,9 @@ run() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$peer" "$wall" "$(echo "$user + $sys" | bc)" "$((kib / 1024))" "$bytes" "$count" >> "$results"
   rm -rf "$out"
 }
-one_file() {  # one_file SET SCENARIO
-  local set=$1; scenario_set=$1; scenario=$2
+one_file() {  # one_file SET SCENARIO [JVM flags for wandb4j...]
+  local set=$1; scenario_set=$1; scenario=$2; shift 2
+  local limits=("$@")
   local size out url
   size=$(stat -c %s "$work/data/files/$set/$set.bin"); out="$work/out-$set"
   url=$(cat "$work/$set.urls")
@@ -168,8 +169,8 @@ one_file() {  # one_file SET SCENARIO
   run "$scenario" python-sdk-style "$out" "$size" 1 /usr/bin/python3 "$here/python/sdk_style.py" "$work/$set.urls" "$out"
   run "$scenario" jdk-httpclient "$out" "$size" 1 java $(cds JdkDownload) -cp "$cp" JdkDownload "$work/$set.urls" "$out" 1
   run "$scenario" spring-webclient "$out" "$size" 1 java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/$set.urls" "$out" 1
-  run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 size
-  run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
+  run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 size
+  run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
   run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1
 }
 
@@ -204,8 +205,16 @@ cat "$work/warm-curl.tsv" >> "$results"
 awk -F'\t' -v OFS='\t' -v size="$size" '{print "one-big-warm-jvm", $1, $2, -1, -1, size, 1}' "$work/warm.tsv" >> "$results"
 
 # ---- one generated file of 10 GiB, to ext4: wandb4j within 64 MiB of heap and 64 MiB direct
+# memory; and the 1 GiB file again within the same limits, to show what they cost
 for rep in $(seq "$huge_reps"); do
-  one_file huge one-huge
+  one_file huge one-huge "${small_heap[@]}"
+done
+for rep in $(seq "$reps"); do
+  scenario_set=big; scenario=one-big-64m; out="$work/out-big"; size=$(stat -c %s "$work/data/files/big/big.bin")
+  warm big
+  run "$scenario" curl "$out" "$size" 1 curl -s -f -o "$out/big.bin" "$(cat "$work/big.urls")"
+  run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/big" "$out" 1 size
+  run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$base/big" "$out" 1 md5
 done
 
 # ---- the many files again, through the W&B protocol (list, file URL, redirect, signed storage
