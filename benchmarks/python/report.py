@@ -59,7 +59,8 @@ try:
     ax.set_ylabel("throughput relative to curl")
     ax.axhline(1.0, color="grey", linewidth=0.8)
     ax.legend(fontsize=8, ncol=4)
-    ax.set_title("whole processes over loopback from nginx (higher is better)", fontsize=10)
+    ax.set_title("over loopback from nginx, whole processes but for one-big-warm-jvm (higher is better)",
+                 fontsize=10)
     ax = axes[1]
     for s in without:
         ps = sorted(bars[s])
