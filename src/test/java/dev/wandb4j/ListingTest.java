@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class ListingTest extends WireMockApiTest {
@@ -124,6 +126,21 @@ class ListingTest extends WireMockApiTest {
     assertThat(bodies.get(2).get("variables").get("fileCursor").asText()).isEqualTo("c100");
     assertThat(bodies.get(0).get("operationName").asText()).isEqualTo("RunFiles");
     assertThat(bodies.get(0).get("query").asText()).contains("query RunFiles(");
+  }
+
+  @Test
+  void everyPageArrivesWhenDemandComesFromManyThreadsAtOnce() {
+    stubThreePages();
+    for (int round = 0; round < 10; round++) {
+      api.resetRequests();
+      List<String> names =
+          run.files()
+              .flatMap(f -> Mono.fromCallable(f::name).subscribeOn(Schedulers.parallel()), 16)
+              .collectList()
+              .block(Duration.ofSeconds(10));
+      assertThat(names).hasSize(150).doesNotHaveDuplicates();
+      assertThat(cursorsRequested()).containsExactly("null", "c50", "c100");
+    }
   }
 
   @Test

@@ -74,11 +74,25 @@ public final class FilesApi {
           sink.onRequest(
               n -> {
                 if (started.compareAndSet(false, true)) {
+                  // The source's completion is passed on only when it had no value: the sink may
+                  // still be holding the value for the request that is being made, and an empty
+                  // success() in that moment would complete it without the value.
+                  AtomicBoolean valued = new AtomicBoolean();
                   Disposable inner =
                       source
                           .get()
                           .contextWrite(sink.contextView())
-                          .subscribe(sink::success, sink::error, sink::success);
+                          .subscribe(
+                              value -> {
+                                valued.set(true);
+                                sink.success(value);
+                              },
+                              sink::error,
+                              () -> {
+                                if (!valued.get()) {
+                                  sink.success();
+                                }
+                              });
                   sink.onCancel(inner);
                 }
               });
