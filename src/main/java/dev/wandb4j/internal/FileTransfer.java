@@ -14,15 +14,19 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +46,9 @@ import reactor.core.scheduler.Schedulers;
 final class FileTransfer extends Downloader.ResumeState {
   /** Buffers written at once; more are requested only as writes complete. */
   static final int MAX_IN_FLIGHT = 4;
+
+  private static final Set<StandardOpenOption> PART_OPTIONS =
+      EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE);
 
   /** The shortest interval between two progress reports. */
   static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
@@ -100,8 +107,8 @@ final class FileTransfer extends Downloader.ResumeState {
   }
 
   Mono<Outcome> run() {
-    return Mono.fromCallable(this::prepare)
-        .subscribeOn(Schedulers.boundedElastic())
+    FileIo io = FileIo.shared();
+    return io.call(this::prepare)
         .flatMap(
             existing ->
                 existing.isPresent()
@@ -109,19 +116,17 @@ final class FileTransfer extends Downloader.ResumeState {
                     : Mono.defer(this::attempt)
                         .retryWhen(downloader.retryPolicy(this))
                         .onErrorMap(e -> Downloader.exhausted(e, this, progress()))
-                        .then(
-                            Mono.fromCallable(this::commit)
-                                .subscribeOn(Schedulers.boundedElastic())))
+                        .then(io.call(this::commit)))
         .onErrorResume(
             e ->
-                Mono.fromRunnable(
+                io.call(
                         () -> {
                           downloader.events().failed(WandbClientListener.Operation.DOWNLOAD, e);
                           abort();
+                          return null;
                         })
-                    .subscribeOn(Schedulers.boundedElastic())
                     .then(Mono.error(e)))
-        .doOnCancel(() -> Schedulers.boundedElastic().schedule(this::abort));
+        .doOnCancel(() -> io.execute(this::abort));
   }
 
   @Override
@@ -134,11 +139,12 @@ final class FileTransfer extends Downloader.ResumeState {
    */
   private Optional<Outcome> prepare() throws IOException {
     target = SafePaths.resolve(root, file.name());
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+    BasicFileAttributes present = attributesOrNull(target);
+    if (present != null && present.isDirectory()) {
       throw new WandbTransferException(
           "Cannot download " + what + " to " + target + ": a directory is in the way");
     }
-    boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+    boolean exists = present != null;
     if (exists && spec.sync() && unchanged(target)) {
       return Optional.of(new Outcome(target, Outcome.Kind.UNCHANGED, 0));
     }
@@ -151,7 +157,9 @@ final class FileTransfer extends Downloader.ResumeState {
     }
     Path base = root.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(target.getParent());
+      if (!Files.isDirectory(target.getParent())) {
+        Files.createDirectories(target.getParent());
+      }
       Path realBase = base.toRealPath();
       if (!target.getParent().toRealPath().startsWith(realBase)) {
         throw new WandbTransferException(
@@ -160,8 +168,7 @@ final class FileTransfer extends Downloader.ResumeState {
                 + ": a symbolic link under the download root leads outside it");
       }
       part = target.resolveSibling(target.getFileName() + ".part");
-      AsynchronousFileChannel ch =
-          AsynchronousFileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+      AsynchronousFileChannel ch = FileIo.shared().open(part, PART_OPTIONS);
       boolean cancelled;
       synchronized (this) {
         cancelled = aborted;
@@ -196,6 +203,21 @@ final class FileTransfer extends Downloader.ResumeState {
       throw Downloader.diskError(part == null ? target : part, e);
     }
     return Optional.empty();
+  }
+
+  /**
+   * What is at {@code path} itself (a link is not followed), or {@code null} if nothing is: one
+   * look-up where {@code isDirectory} and {@code exists} would make two, each throwing inside the
+   * JDK when the answer is no.
+   */
+  private static BasicFileAttributes attributesOrNull(Path path) {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw Downloader.diskError(path, e);
+    }
   }
 
   /** One request, from the bytes already written, streamed into the part file. */
