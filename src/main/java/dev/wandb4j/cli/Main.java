@@ -9,10 +9,12 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import reactor.netty.resources.LoopResources;
 
 /** The {@code wandb4j} command line: list, download and delete a run's files. */
 @Command(
@@ -90,8 +92,18 @@ public final class Main {
     this.terminal = terminal;
   }
 
+  /**
+   * The event loops of this run's clients. Created by the command line and shut down before it
+   * exits: a JVM whose threads still wait in native code (an event loop's {@code epoll_wait}) when
+   * it exits waits about 0.3 s for them to return.
+   */
+  private LoopResources loops;
+
   WandbClient client() {
-    WandbClient.Builder b = WandbClient.builder();
+    if (loops == null) {
+      loops = LoopResources.create("wandb4j-cli");
+    }
+    WandbClient.Builder b = WandbClient.builder().loopResources(loops);
     if (baseUrl != null) {
       b.baseUrl(baseUrl);
     }
@@ -120,11 +132,25 @@ public final class Main {
           err.flush();
           return code;
         });
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } finally {
+      main.shutDownLoops();
+    }
     out.flush();
     err.flush();
     return code;
   }
+
+  /** Stops the event loops at once: every client has been closed by the time a command returns. */
+  private void shutDownLoops() {
+    if (loops != null) {
+      loops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN).block(LOOP_SHUTDOWN.plusSeconds(1));
+    }
+  }
+
+  private static final Duration LOOP_SHUTDOWN = Duration.ofSeconds(2);
 
   static int exitCode(Throwable e) {
     if (e instanceof WandbAuthenticationException) {

@@ -107,6 +107,19 @@ class CommandLineTest {
   }
 
   @Test
+  void aCommandLeavesNoEventLoopRunningWhenItReturns() {
+    // A thread still waiting in epoll_wait would hold the JVM's exit up for about 0.3 s.
+    Result r = cli("download", "acme/proj/r1", "--root", dir.resolve("out").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Downloaded 31 files");
+
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(Thread::isAlive)
+        .extracting(Thread::getName)
+        .noneMatch(name -> name.startsWith("wandb4j-cli"));
+  }
+
+  @Test
   void aFailedFileMakesTheExitCodeNonZeroAndIsListed() throws Exception {
     run.file("media/img_5.png").faults().corruptByte(10);
     Path root = dir.resolve("out");
