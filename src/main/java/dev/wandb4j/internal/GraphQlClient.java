@@ -30,9 +30,6 @@ public final class GraphQlClient {
         Mono.defer(
                 () -> {
                   byte[] body = RequestWriter.write(op, variables);
-                  // The mapper reads the answer; readying it on another thread while the request
-                  // travels takes its one-time set-up off the critical path.
-                  responses.prepare(dataType);
                   return http.postJson(
                       endpoint, body, buf -> responses.read(op, buf, dataType), what);
                 })

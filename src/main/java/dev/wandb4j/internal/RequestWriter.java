@@ -1,6 +1,5 @@
 package dev.wandb4j.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.util.Map;
  * use is costly, off the path to the first request.
  */
 final class RequestWriter {
-  private static final JsonFactory FACTORY = new JsonFactory();
 
   private RequestWriter() {}
 
@@ -26,7 +24,7 @@ final class RequestWriter {
    */
   static byte[] write(Operation op, Map<String, Object> variables) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(op.document().length() + 256);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("query", op.document());
       g.writeFieldName("variables");

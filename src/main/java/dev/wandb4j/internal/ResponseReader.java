@@ -1,7 +1,8 @@
 package dev.wandb4j.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.wandb4j.error.WandbException;
 import dev.wandb4j.error.WandbGraphQlException;
 import io.netty.buffer.ByteBuf;
@@ -10,27 +11,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import reactor.core.scheduler.Schedulers;
 
-/** Turns the body of a GraphQL answer into its typed {@code data}. Thread-safe. Internal. */
+/**
+ * Turns the body of a GraphQL answer into its typed {@code data}, reading it token by token with
+ * Jackson's streaming parser: no data binding, so nothing to set up before the first answer can be
+ * read (binding's first read costs a fresh JVM over a tenth of a second). Unknown fields are
+ * skipped; a known field of the wrong type is an error that names it; nesting depth and string
+ * length are bounded by {@link Json#FACTORY}. Stateless and thread-safe. Internal.
+ */
 final class ResponseReader {
-  private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
-  private final Set<Class<?>> preparing = ConcurrentHashMap.newKeySet();
 
   /**
    * Reads a GraphQL answer: its {@code data}, or the typed error its {@code errors} describe.
    *
+   * @param dataType {@link Dtos.ProjectData} or {@link Dtos.DeleteData}
    * @throws WandbGraphQlException if W&amp;B answered with errors
    * @throws WandbException if the body is not the JSON this client expects
    */
   <T> T read(Operation op, ByteBuf body, Class<T> dataType) {
     Dtos.Envelope<T> envelope;
-    try (InputStream in = new ByteBufInputStream(body)) {
-      envelope = this.<T>reader(dataType).readValue(in);
+    try (InputStream in = new ByteBufInputStream(body);
+        JsonParser p = Json.FACTORY.createParser(in)) {
+      envelope = envelope(p, dataType);
     } catch (IOException e) {
       throw new WandbException(
           "W&B sent a response to "
@@ -76,37 +78,360 @@ final class ResponseReader {
     return m.length() > 300 ? m.substring(0, 300) + "..." : m;
   }
 
-  /**
-   * Builds the reader for {@code dataType} in the background, once, if no reader exists yet: the
-   * first reader costs a tenth of a second of set-up that can overlap the first request. The caller
-   * never waits for it; a response that arrives first builds its own.
-   */
-  void prepare(Class<?> dataType) {
-    if (readers.containsKey(dataType) || !preparing.add(dataType)) {
-      return;
+  // ---- the envelope: {"data": ..., "errors": [...]}; null for an empty body or a JSON null
+
+  private static <T> Dtos.Envelope<T> envelope(JsonParser p, Class<T> dataType) throws IOException {
+    JsonToken first = p.nextToken();
+    if (first == null || first == JsonToken.VALUE_NULL) {
+      return null;
     }
-    try {
-      Schedulers.boundedElastic()
-          .schedule(
-              () -> {
-                try {
-                  readers.putIfAbsent(dataType, newReader(dataType));
-                } catch (RuntimeException e) {
-                  // Reading builds (and reports) the reader itself.
-                }
-              });
-    } catch (RejectedExecutionException shuttingDown) {
-      // Reading builds the reader itself.
+    expectObject(p, "the response");
+    T data = null;
+    List<Dtos.ErrorDto> errors = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("data")) {
+        data = data(p, dataType);
+      } else if (field.equals("errors")) {
+        errors = errors(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.Envelope<>(data, errors);
+  }
+
+  private static <T> T data(JsonParser p, Class<T> dataType) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (dataType == Dtos.ProjectData.class) {
+      return dataType.cast(projectData(p));
+    }
+    if (dataType == Dtos.DeleteData.class) {
+      return dataType.cast(deleteData(p));
+    }
+    throw new IllegalArgumentException("No reader for " + dataType);
+  }
+
+  private static List<Dtos.ErrorDto> errors(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectArray(p, "errors");
+    List<Dtos.ErrorDto> errors = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        errors.add(null);
+        continue;
+      }
+      String message = null;
+      List<Object> path = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("message") && value.isScalarValue()) {
+          message = value == JsonToken.VALUE_NULL ? null : p.getText();
+        } else if (field.equals("path") && value == JsonToken.START_ARRAY) {
+          path = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            path.add(p.currentToken().isScalarValue() ? p.getText() : "?");
+            p.skipChildren();
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      errors.add(new Dtos.ErrorDto(message, path));
+    }
+    return errors;
+  }
+
+  // ---- data of RunFiles and RunFileCount: {"project": {"run": {...}}}
+
+  private static Dtos.ProjectData projectData(JsonParser p) throws IOException {
+    expectObject(p, "data");
+    Dtos.ProjectDto project = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("project")) {
+        project = project(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.ProjectData(project);
+  }
+
+  private static Dtos.ProjectDto project(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "project");
+    Dtos.RunDto run = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("run")) {
+        run = run(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.ProjectDto(run);
+  }
+
+  private static Dtos.RunDto run(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "run");
+    Long projectId = null;
+    Long fileCount = null;
+    Dtos.FileConnectionDto files = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "projectId":
+          projectId = number(p, field);
+          break;
+        case "fileCount":
+          fileCount = number(p, field);
+          break;
+        case "files":
+          files = files(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return new Dtos.RunDto(projectId, fileCount, files);
+  }
+
+  private static Dtos.FileConnectionDto files(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "files");
+    List<Dtos.FileEdgeDto> edges = null;
+    Dtos.PageInfoDto pageInfo = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("edges")) {
+        edges = edges(p);
+      } else if (field.equals("pageInfo")) {
+        pageInfo = pageInfo(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.FileConnectionDto(edges, pageInfo);
+  }
+
+  private static List<Dtos.FileEdgeDto> edges(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectArray(p, "edges");
+    List<Dtos.FileEdgeDto> edges = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == JsonToken.VALUE_NULL) {
+        edges.add(null);
+        continue;
+      }
+      expectObject(p, "an edge");
+      Dtos.FileNodeDto node = null;
+      String cursor = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        if (field.equals("node")) {
+          node = node(p);
+        } else if (field.equals("cursor")) {
+          cursor = text(p, field);
+        } else {
+          p.skipChildren();
+        }
+      }
+      edges.add(new Dtos.FileEdgeDto(node, cursor));
+    }
+    return edges;
+  }
+
+  private static Dtos.FileNodeDto node(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "node");
+    String id = null;
+    String name = null;
+    String url = null;
+    String directUrl = null;
+    Long sizeBytes = null;
+    String md5 = null;
+    String mimetype = null;
+    String updatedAt = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "id":
+          id = text(p, field);
+          break;
+        case "name":
+          name = text(p, field);
+          break;
+        case "url":
+          url = text(p, field);
+          break;
+        case "directUrl":
+          directUrl = text(p, field);
+          break;
+        case "sizeBytes":
+          sizeBytes = number(p, field);
+          break;
+        case "md5":
+          md5 = text(p, field);
+          break;
+        case "mimetype":
+          mimetype = text(p, field);
+          break;
+        case "updatedAt":
+          updatedAt = text(p, field);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return new Dtos.FileNodeDto(id, name, url, directUrl, sizeBytes, md5, mimetype, updatedAt);
+  }
+
+  private static Dtos.PageInfoDto pageInfo(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "pageInfo");
+    String endCursor = null;
+    Boolean hasNextPage = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("endCursor")) {
+        endCursor = text(p, field);
+      } else if (field.equals("hasNextPage")) {
+        hasNextPage = bool(p, field);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.PageInfoDto(endCursor, hasNextPage);
+  }
+
+  // ---- data of DeleteFiles: {"deleteFiles": {"success": true}}
+
+  private static Dtos.DeleteData deleteData(JsonParser p) throws IOException {
+    expectObject(p, "data");
+    Dtos.DeletePayloadDto payload = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("deleteFiles") && p.currentToken() != JsonToken.VALUE_NULL) {
+        expectObject(p, field);
+        Boolean success = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String inner = p.currentName();
+          p.nextToken();
+          if (inner.equals("success")) {
+            success = bool(p, inner);
+          } else {
+            p.skipChildren();
+          }
+        }
+        payload = new Dtos.DeletePayloadDto(success);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.DeleteData(payload);
+  }
+
+  // ---- scalars: exactly the JSON type asked for, or null; never coerced
+
+  private static String text(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw wrongType(p, field, "a string");
+  }
+
+  private static Long number(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NUMBER_INT) {
+      return p.getLongValue();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw wrongType(p, field, "a whole number");
+  }
+
+  private static Boolean bool(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+      return t == JsonToken.VALUE_TRUE;
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw wrongType(p, field, "true or false");
+  }
+
+  private static void expectObject(JsonParser p, String what) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw wrongType(p, what, "an object");
     }
   }
 
-  private static ObjectReader newReader(Class<?> dataType) {
-    JavaType type =
-        Json.MAPPER.getTypeFactory().constructParametricType(Dtos.Envelope.class, dataType);
-    return Json.MAPPER.readerFor(type);
+  private static void expectArray(JsonParser p, String what) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw wrongType(p, what, "an array");
+    }
   }
 
-  private <T> ObjectReader reader(Class<T> dataType) {
-    return readers.computeIfAbsent(dataType, ResponseReader::newReader);
+  private static JsonParseException wrongType(JsonParser p, String field, String expected) {
+    return new JsonParseException(
+        p, "'" + field + "' should be " + expected + ", not " + describe(p.currentToken()));
+  }
+
+  private static String describe(JsonToken t) {
+    if (t == null) {
+      return "missing";
+    }
+    switch (t) {
+      case START_OBJECT:
+        return "an object";
+      case START_ARRAY:
+        return "an array";
+      case VALUE_STRING:
+        return "a string";
+      case VALUE_NUMBER_INT:
+        return "a whole number";
+      case VALUE_NUMBER_FLOAT:
+        return "a fractional number";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "a boolean";
+      default:
+        return t.asString() == null ? t.name() : t.asString();
+    }
   }
 }

@@ -24,7 +24,9 @@ class RequestWriterTest {
     vars.put("fileNames", List.of("a.txt", "dir/b \"quoted\" \u00e9\n.json"));
     vars.put("nested", Map.of("k", true));
 
-    JsonNode body = Json.MAPPER.readTree(RequestWriter.write(Operation.RUN_FILES, vars));
+    JsonNode body =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(RequestWriter.write(Operation.RUN_FILES, vars));
 
     assertThat(body.get("query").asText()).isEqualTo(Operation.RUN_FILES.document());
     assertThat(body.get("operationName").asText()).isEqualTo(Operation.RUN_FILES.name());
