@@ -187,6 +187,7 @@ public final class Main {
    * @param args the command line
    */
   public static void main(String[] args) {
+    defaultSystemProperties();
     PrintWriter out =
         new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err =
@@ -195,6 +196,19 @@ public final class Main {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     System.exit(run(args, out, err, in, System.console() != null));
   }
+
+  /**
+   * Settings the command line makes unless they are given: Netty's JFR events for its buffer
+   * allocator are off, because registering them costs a fresh JVM about 50 ms on the first
+   * response, and a short-lived process never records them.
+   */
+  static void defaultSystemProperties() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+  }
+
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
 
   /** The version from the jar's build. */
   static final class Version implements CommandLine.IVersionProvider {

@@ -120,6 +120,26 @@ class CommandLineTest {
   }
 
   @Test
+  void nettysJfrEventsAreOffUnlessTheUserAsksForThem() {
+    String before = System.getProperty(Main.NETTY_JFR);
+    try {
+      System.clearProperty(Main.NETTY_JFR);
+      Main.defaultSystemProperties();
+      assertThat(System.getProperty(Main.NETTY_JFR)).isEqualTo("false");
+
+      System.setProperty(Main.NETTY_JFR, "true");
+      Main.defaultSystemProperties();
+      assertThat(System.getProperty(Main.NETTY_JFR)).isEqualTo("true");
+    } finally {
+      if (before == null) {
+        System.clearProperty(Main.NETTY_JFR);
+      } else {
+        System.setProperty(Main.NETTY_JFR, before);
+      }
+    }
+  }
+
+  @Test
   void aFailedFileMakesTheExitCodeNonZeroAndIsListed() throws Exception {
     run.file("media/img_5.png").faults().corruptByte(10);
     Path root = dir.resolve("out");
