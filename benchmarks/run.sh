@@ -124,9 +124,15 @@ jar cf "$work/peers.jar" -C "$work/classes" .
 cp="$work/peers.jar:$repo/target/wandb4j-0.1.0-SNAPSHOT.jar:$(cat "$work/cp.txt")"
 
 # Each JVM peer gets an application class-data-sharing archive from one untimed run on the mid
-# file (how one ships a JVM command-line tool that starts fast); CDS=0 leaves them out.
+# file (how one ships a JVM command-line tool that starts fast); CDS=0 leaves them out. Every JVM
+# peer also runs with Netty's allocator JFR events off (registering them costs the first response
+# about 50 ms; the JDK client does not use Netty); NETTY_JFR=1 leaves them on.
 mkdir -p "$work/cds"
-cds() { if [ "${CDS:-1}" = 1 ]; then echo "-XX:SharedArchiveFile=$work/cds/$1.jsa"; fi; }
+netty_jfr=(); [ "${NETTY_JFR:-0}" = 1 ] || netty_jfr=(-Dio.netty.jfr.enabled=false)
+cds() {
+  if [ "${CDS:-1}" = 1 ]; then echo "-XX:SharedArchiveFile=$work/cds/$1.jsa"; fi
+  echo ${netty_jfr[@]+"${netty_jfr[@]}"}
+}
 if [ "${CDS:-1}" = 1 ]; then
   for peer in JdkDownload WebClientDownload Wandb4jDownload; do
     rm -rf "$work/cds-out" && mkdir -p "$work/cds-out"
@@ -134,7 +140,7 @@ if [ "${CDS:-1}" = 1 ]; then
       Wandb4jDownload) args=("$base/mid" "$work/cds-out" 1 md5) ;;
       *) args=("$work/mid.urls" "$work/cds-out" 1) ;;
     esac
-    java -XX:ArchiveClassesAtExit="$work/cds/$peer.jsa" -cp "$cp" "$peer" "${args[@]}" > /dev/null 2>&1
+    java -XX:ArchiveClassesAtExit="$work/cds/$peer.jsa" ${netty_jfr[@]+"${netty_jfr[@]}"} -cp "$cp" "$peer" "${args[@]}" > /dev/null 2>&1
   done
 fi
 # The command line, through its launcher (bin/wandb4j), which records its own archive on first use.
@@ -171,6 +177,7 @@ one_file() {  # one_file SET SCENARIO [JVM flags for wandb4j...]
   run "$scenario" spring-webclient "$out" "$size" 1 java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/$set.urls" "$out" 1
   run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 size
   run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
+  run "$scenario" wandb4j-cli "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify
   run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1
 }
 
@@ -191,6 +198,7 @@ for rep in $(seq "$reps"); do
     run "$scenario" spring-webclient "$out" "$total" "$many" java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/many.urls" "$out" "$c"
     run "$scenario" wandb4j "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" size
     run "$scenario" wandb4j-md5 "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" md5
+    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c" --no-verify
     run "$scenario" wandb4j-cli-md5 "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c"
   done
 done
@@ -203,6 +211,15 @@ size=$(stat -c %s "$work/data/files/big/big.bin")
 awk -F'\t' -v OFS='\t' '$1 == "one-big" && $2 == "curl" {print "one-big-warm-jvm", $2, $3, $4, $5, $6, $7}' "$results" > "$work/warm-curl.tsv"
 cat "$work/warm-curl.tsv" >> "$results"
 awk -F'\t' -v OFS='\t' -v size="$size" '{print "one-big-warm-jvm", $1, $2, -1, -1, size, 1}' "$work/warm.tsv" >> "$results"
+
+# ---- the many files, 32 at a time, inside one long-lived JVM (a bulk downloader in a service),
+# against curl -Z's whole runs
+warm many
+java -cp "$cp" WarmManyBench "$base/many" "$work/many.urls" "$work/many.md5" "$work/tmpfs/warm-many" 32 \
+  "$((reps + 5))" > "$work/warm-many.tsv"
+awk -F'\t' -v OFS='\t' '$1 == "many-64k-c32" && $2 == "curl" {print "many-64k-c32-warm-jvm", $2, $3, $4, $5, $6, $7}' "$results" > "$work/warm-many-curl.tsv"
+cat "$work/warm-many-curl.tsv" >> "$results"
+awk -F'\t' -v OFS='\t' -v total="$total" -v many="$many" '{print "many-64k-c32-warm-jvm", $1, $2, -1, -1, total, many}' "$work/warm-many.tsv" >> "$results"
 
 # ---- one generated file of 10 GiB, to ext4: wandb4j within 64 MiB of heap and 64 MiB direct
 # memory; and the 1 GiB file again within the same limits, to show what they cost

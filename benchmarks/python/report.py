@@ -46,7 +46,7 @@ try:
     import matplotlib.pyplot as plt
     with_curl = [s for s in bars if "curl" in bars[s]]
     without = [s for s in bars if "curl" not in bars[s] and "python-sdk-style" in bars[s]]
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [5, 1]})
+    fig, axes = plt.subplots(1, 2, figsize=(15, 5), gridspec_kw={"width_ratios": [6, 1]})
     peers = sorted({p for s in with_curl for p in bars[s]})
     width = 0.8 / len(peers)
     ax = axes[0]
@@ -59,7 +59,7 @@ try:
     ax.set_ylabel("throughput relative to curl")
     ax.axhline(1.0, color="grey", linewidth=0.8)
     ax.legend(fontsize=8, ncol=4)
-    ax.set_title("over loopback from nginx, whole processes but for one-big-warm-jvm (higher is better)",
+    ax.set_title("over loopback from nginx, whole processes but for the warm-jvm scenarios (higher is better)",
                  fontsize=10)
     ax = axes[1]
     for s in without:
