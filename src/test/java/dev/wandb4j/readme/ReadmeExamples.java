@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The code shown in README.md, kept here so that the compiler checks it. Each method is one
@@ -138,6 +139,20 @@ public final class ReadmeExamples {
             .build()) {
       wandb.run("acme/vision/1x2y3z").fileCount().block();
     }
+    // --- end
+  }
+
+  static void shortLivedProgram() {
+    // --- short-lived
+    LoopResources loops = LoopResources.create("downloads");
+    try (WandbClient wandb = WandbClient.builder().loopResources(loops).build()) {
+      wandb
+          .run("acme/vision/1x2y3z")
+          .downloadAll(Path.of("run"), FileQuery.DEFAULT, DownloadOptions.DEFAULT, 16)
+          .blockLast();
+    }
+    loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block();
+    System.exit(0); // HotSpot waits up to 0.3 s at exit for threads still in native code
     // --- end
   }
 }
