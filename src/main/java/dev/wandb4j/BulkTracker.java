@@ -22,6 +22,9 @@ final class BulkTracker {
   private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
   private final Map<String, Long> perFile = new ConcurrentHashMap<>();
 
+  /** Whether the last report has been made. Guarded by {@code this}. */
+  private boolean closed;
+
   BulkTracker(Consumer<BulkProgress> listener) {
     this.listener = listener;
   }
@@ -62,17 +65,29 @@ final class BulkTracker {
     report(false);
   }
 
-  void report(boolean always) {
+  /**
+   * Reports progress: at most ten times a second, or now and for the last time when {@code last}.
+   * Reports are made one at a time, each counting from where the one before it stopped, so they
+   * never go backwards, and none follows the last.
+   */
+  void report(boolean last) {
     if (listener == null) {
       return;
     }
-    long now = System.nanoTime();
-    long last = lastReport.get();
-    if (!always && (now - last < INTERVAL_NANOS || !lastReport.compareAndSet(last, now))) {
-      return;
+    if (!last) {
+      long now = System.nanoTime();
+      long before = lastReport.get();
+      if (now - before < INTERVAL_NANOS || !lastReport.compareAndSet(before, now)) {
+        return;
+      }
     }
-    lastReport.set(now);
-    listener.accept(snapshot(now));
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = last;
+      listener.accept(snapshot(System.nanoTime()));
+    }
   }
 
   BulkProgress snapshot(long now) {

@@ -235,7 +235,10 @@ public final class Run {
                       }
                     });
           }
-          return results.doFinally(signal -> tracker.report(true));
+          // The last report precedes the end of the results, so that it is there when they are.
+          return results
+              .doOnTerminate(() -> tracker.report(true))
+              .doOnCancel(() -> tracker.report(true));
         });
   }
 

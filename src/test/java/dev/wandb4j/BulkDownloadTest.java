@@ -77,6 +77,35 @@ class BulkDownloadTest {
   }
 
   @Test
+  void progressNeverGoesBackwardsAndItsLastReportIsInWhenTheResultsEnd() {
+    for (int round = 0; round < 10; round++) {
+      List<BulkProgress> progress = new CopyOnWriteArrayList<>();
+      List<DownloadResult> results =
+          run.downloadAll(
+                  root.resolve("round" + round),
+                  FileQuery.DEFAULT,
+                  DownloadOptions.DEFAULT,
+                  16,
+                  progress::add)
+              .collectList()
+              .block(Duration.ofSeconds(60));
+
+      assertThat(results).hasSize(201);
+      BulkProgress last = progress.get(progress.size() - 1);
+      assertThat(last.filesDone()).as("round %d", round).isEqualTo(201);
+      assertThat(last.bytesDone()).isEqualTo(last.bytesTotal());
+      assertThat(last.filesFailed()).isZero();
+      for (int i = 1; i < progress.size(); i++) {
+        assertThat(progress.get(i).filesDone())
+            .isGreaterThanOrEqualTo(progress.get(i - 1).filesDone());
+        // No file fails here, so no bytes are given back either.
+        assertThat(progress.get(i).bytesDone())
+            .isGreaterThanOrEqualTo(progress.get(i - 1).bytesDone());
+      }
+    }
+  }
+
+  @Test
   void aSyncRunAfterACompleteOneDownloadsNothingAndFetchesOnlyWhatChanged() throws Exception {
     DownloadOptions sync = DownloadOptions.builder().sync(true).build();
     run.downloadAll(root, FileQuery.DEFAULT, sync, 16).blockLast(Duration.ofSeconds(60));
