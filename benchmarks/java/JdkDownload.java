@@ -11,10 +11,15 @@ import java.util.concurrent.Semaphore;
 /** The JDK's HttpClient with BodyHandlers.ofFile, bounded concurrency. Args: url list, out, N. */
 public final class JdkDownload {
   public static void main(String[] args) throws Exception {
-    List<String> urls = Files.readAllLines(Path.of(args[0]));
-    Path out = Path.of(args[1]);
-    Semaphore permits = new Semaphore(Integer.parseInt(args[2]));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    download(
+        client, Files.readAllLines(Path.of(args[0])), Path.of(args[1]), Integer.parseInt(args[2]));
+  }
+
+  /** Downloads every URL into {@code out}, {@code n} at a time, and waits for all of them. */
+  static void download(HttpClient client, List<String> urls, Path out, int n)
+      throws InterruptedException {
+    Semaphore permits = new Semaphore(n);
     CompletableFuture<?>[] all = new CompletableFuture<?>[urls.size()];
     for (int i = 0; i < urls.size(); i++) {
       String url = urls.get(i);

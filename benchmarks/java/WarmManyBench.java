@@ -2,10 +2,7 @@ import dev.wandb4j.DownloadOptions;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.WandbClient;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -58,7 +53,12 @@ public final class WarmManyBench {
     try (WandbClient wandb =
         WandbClient.builder().baseUrl(base).apiKey("benchmark-key").maxConnections(n).build()) {
       Map<String, Callable<Object>> peers = new LinkedHashMap<>();
-      peers.put("jdk-httpclient", () -> jdkRound(jdk, urls, out, n));
+      peers.put(
+          "jdk-httpclient",
+          () -> {
+            JdkDownload.download(jdk, urls, out, n);
+            return null;
+          });
       peers.put(
           "spring-webclient",
           () ->
@@ -111,29 +111,6 @@ public final class WarmManyBench {
     } finally {
       pool.dispose();
     }
-  }
-
-  private static Object jdkRound(HttpClient jdk, List<String> urls, Path out, int n)
-      throws InterruptedException {
-    Semaphore permits = new Semaphore(n);
-    CompletableFuture<?>[] all = new CompletableFuture<?>[urls.size()];
-    for (int i = 0; i < urls.size(); i++) {
-      String url = urls.get(i);
-      Path target = out.resolve(url.substring(url.lastIndexOf('/') + 1));
-      permits.acquire();
-      all[i] =
-          jdk.sendAsync(
-                  HttpRequest.newBuilder(URI.create(url)).build(),
-                  HttpResponse.BodyHandlers.ofFile(target))
-              .whenComplete((r, e) -> permits.release())
-              .thenAccept(
-                  r -> {
-                    if (r.statusCode() != 200) {
-                      throw new IllegalStateException("HTTP " + r.statusCode());
-                    }
-                  });
-    }
-    return CompletableFuture.allOf(all).join();
   }
 
   private static void clear(Path out) throws IOException {
