@@ -108,7 +108,13 @@ final class FileTransfer extends Downloader.ResumeState {
 
   Mono<Outcome> run() {
     FileIo io = FileIo.shared();
-    return io.call(this::prepare)
+    // With sync, preparing may hash a large existing file: that runs where it cannot hold up the
+    // small pool's writes for other downloads.
+    Mono<Optional<Outcome>> prepared =
+        spec.sync()
+            ? Mono.fromCallable(this::prepare).subscribeOn(Schedulers.boundedElastic())
+            : io.call(this::prepare);
+    return prepared
         .flatMap(
             existing ->
                 existing.isPresent()
