@@ -1,17 +1,19 @@
 package dev.wandb4j;
 
+import dev.wandb4j.internal.CallbackLane;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
 
 /** Adds up one bulk download's progress and reports it at most ten times a second. */
 final class BulkTracker {
   private static final long INTERVAL_NANOS = 100_000_000L;
 
-  private final Consumer<BulkProgress> listener;
+  private final CallbackLane<BulkProgress> lane;
   private final long start = System.nanoTime();
   private final AtomicLong filesTotal = new AtomicLong();
   private final AtomicLong filesDone = new AtomicLong();
@@ -22,11 +24,11 @@ final class BulkTracker {
   private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
   private final Map<String, Long> perFile = new ConcurrentHashMap<>();
 
-  /** Whether the last report has been made. Guarded by {@code this}. */
-  private boolean closed;
+  /** The last report, once made. Guarded by {@code this}. */
+  private Mono<Void> last;
 
   BulkTracker(Consumer<BulkProgress> listener) {
-    this.listener = listener;
+    this.lane = listener == null ? null : new CallbackLane<>(listener);
   }
 
   void listed(File f) {
@@ -66,15 +68,14 @@ final class BulkTracker {
   }
 
   /**
-   * Reports progress: at most ten times a second, or now and for the last time when {@code last}.
-   * Reports are made one at a time, each counting from where the one before it stopped, so they
-   * never go backwards, and none follows the last.
+   * Reports progress at most ten times a second. Snapshots are counted and handed over one at a
+   * time, so that none goes backwards, and delivered off the I/O threads.
    */
-  void report(boolean last) {
-    if (listener == null) {
+  void report(boolean force) {
+    if (lane == null) {
       return;
     }
-    if (!last) {
+    if (!force) {
       long now = System.nanoTime();
       long before = lastReport.get();
       if (now - before < INTERVAL_NANOS || !lastReport.compareAndSet(before, now)) {
@@ -82,11 +83,20 @@ final class BulkTracker {
       }
     }
     synchronized (this) {
-      if (closed) {
-        return;
+      lane.offer(snapshot(System.nanoTime()));
+    }
+  }
+
+  /** Delivers the last report; completes once it has been, or at once without a listener. */
+  Mono<Void> last() {
+    if (lane == null) {
+      return Mono.empty();
+    }
+    synchronized (this) {
+      if (last == null) {
+        last = lane.last(snapshot(System.nanoTime())).cache();
       }
-      closed = last;
-      listener.accept(snapshot(System.nanoTime()));
+      return last;
     }
   }
 

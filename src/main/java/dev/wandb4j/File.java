@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -179,8 +180,10 @@ public final class File {
    * on the Java heap and a bounded number of writes in flight, so memory stays flat whatever the
    * size and a slow disk slows the socket. A broken connection is resumed from the bytes already
    * written with a {@code Range} request. The size, and unless disabled the MD5, are checked before
-   * the part file is moved into place atomically: the final path never holds a partial or
-   * unverified file. On error or cancel the part file is removed.
+   * the part file is forced to disk and moved into place atomically, and the folder forced after
+   * it: the final path never holds a partial or unverified file, even after a power cut. On error
+   * or cancel the part file is removed. A part file left by a process that was killed is picked up
+   * by the next download of the same file, which continues from what it holds.
    *
    * <p>Errors: {@link java.nio.file.FileAlreadyExistsException} when the target exists and neither
    * {@code replace} nor {@code existOk} is set; {@link dev.wandb4j.error.WandbTransferException}
@@ -197,6 +200,16 @@ public final class File {
   }
 
   Mono<Outcome> downloadOutcome(Path root, DownloadOptions options) {
+    return downloadOutcome(root, options, null, null);
+  }
+
+  /**
+   * As {@link #download(Path, DownloadOptions)}, for a bulk download: {@code written} hears the
+   * bytes on disk grow (on I/O threads), and {@code stop} ends the download, its part file removed
+   * first.
+   */
+  Mono<Outcome> downloadOutcome(
+      Path root, DownloadOptions options, LongConsumer written, Mono<Void> stop) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
     Consumer<DownloadProgress> listener = options.progress();
@@ -206,9 +219,13 @@ public final class File {
             options.existOk(),
             options.verifyChecksum(),
             options.sync(),
+            options.durable(),
             listener == null
                 ? null
-                : (written, total) -> listener.accept(new DownloadProgress(this, written, total)));
+                : (bytes, total, context) ->
+                    listener.accept(new DownloadProgress(this, bytes, total, context)),
+            written,
+            stop);
     return run.core()
         .downloader()
         .download(data, run.path().toString(), root, spec, this::refreshed);

@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * A handle on one W&amp;B run. Creating it sends nothing; each method returns a cold publisher that
@@ -200,8 +202,9 @@ public final class Run {
    * @param query which files
    * @param options how each file is treated
    * @param concurrency files in flight at once, from 1 to 1024
-   * @param progress receives aggregate progress at most ten times a second and once at the end, on
-   *     I/O threads; or {@code null}
+   * @param progress receives aggregate progress at most ten times a second and once at the end,
+   *     before the results end; off the client's I/O threads, in order, one call at a time (a slow
+   *     one is given the latest report when it returns); or {@code null}
    * @return one result per file, in completion order
    */
   public Flux<DownloadResult> downloadAll(
@@ -219,43 +222,48 @@ public final class Run {
     return Flux.defer(
         () -> {
           BulkTracker tracker = new BulkTracker(progress);
+          // failFast stops the listing and the downloads in flight; each of those removes its
+          // part file before it ends, and the error follows once they all have.
+          Sinks.Empty<Void> stop = Sinks.empty();
+          AtomicReference<Throwable> failure = new AtomicReference<>();
           Flux<DownloadResult> results =
               files(query)
+                  .takeUntilOther(stop.asMono())
                   .doOnNext(tracker::listed)
                   .doOnComplete(tracker::listingDone)
-                  .flatMap(f -> downloadOne(f, root, options, tracker), concurrency)
+                  .flatMap(f -> downloadOne(f, root, options, tracker, stop.asMono()), concurrency)
                   .doOnNext(tracker::finished);
           if (options.failFast()) {
             results =
-                results.handle(
-                    (r, sink) -> {
-                      sink.next(r);
-                      if (r.isFailed()) {
-                        sink.error(r.error());
-                      }
-                    });
+                results
+                    .<DownloadResult>handle(
+                        (r, sink) -> {
+                          if (failure.get() != null) {
+                            return;
+                          }
+                          sink.next(r);
+                          if (r.isFailed()) {
+                            failure.set(r.error());
+                            stop.tryEmitEmpty();
+                          }
+                        })
+                    .concatWith(
+                        Mono.defer(
+                            () ->
+                                failure.get() == null ? Mono.empty() : Mono.error(failure.get())));
           }
           // The last report precedes the end of the results, so that it is there when they are.
           return results
-              .doOnTerminate(() -> tracker.report(true))
-              .doOnCancel(() -> tracker.report(true));
+              .concatWith(Mono.defer(tracker::last).then(Mono.empty()))
+              .onErrorResume(
+                  e -> tracker.last().onErrorResume(t -> Mono.empty()).then(Mono.error(e)))
+              .doOnCancel(() -> tracker.last().subscribe(null, t -> {}));
         });
   }
 
   private Mono<DownloadResult> downloadOne(
-      File f, Path root, DownloadOptions options, BulkTracker tracker) {
-    Consumer<DownloadProgress> own = options.progress();
-    DownloadOptions perFile =
-        options.toBuilder()
-            .progress(
-                p -> {
-                  tracker.written(f, p.bytesWritten());
-                  if (own != null) {
-                    own.accept(p);
-                  }
-                })
-            .build();
-    return f.downloadOutcome(root, perFile)
+      File f, Path root, DownloadOptions options, BulkTracker tracker, Mono<Void> stop) {
+    return f.downloadOutcome(root, options, written -> tracker.written(f, written), stop)
         .map(out -> new DownloadResult(f, status(out.kind()), out.path(), out.bytes(), null))
         .onErrorResume(
             e ->

@@ -6,12 +6,15 @@ import dev.wandb4j.internal.Credentials;
 import dev.wandb4j.internal.Events;
 import dev.wandb4j.internal.HttpCore;
 import dev.wandb4j.internal.RetrySettings;
+import dev.wandb4j.internal.TransferBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
@@ -67,6 +70,12 @@ public final class WandbClient implements AutoCloseable {
 
   /** The largest GraphQL response the client reads: {@value} bytes (32 MiB). */
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 32 << 20;
+
+  /**
+   * The most received bytes all of a client's downloads hold before they reach the disk: {@value}
+   * bytes (64 MiB), or a quarter of the JVM's direct memory limit if that is smaller.
+   */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L << 20;
 
   private final ClientCore core;
   private final Function<String, String> env;
@@ -131,10 +140,11 @@ public final class WandbClient implements AutoCloseable {
   }
 
   /**
-   * Closes the client: requests made afterwards fail with {@link IllegalStateException}, and the
-   * pool the client created is disposed in the background, as Reactor Netty's own {@code dispose()}
-   * does. Idempotent and non-blocking, so it is safe on any thread; use {@link #closeAsync()} to
-   * wait until the pool is released.
+   * Closes the client: requests made afterwards fail with {@link IllegalStateException}, downloads
+   * in flight are stopped and remove their part files, and the pool the client created is then
+   * disposed, in the background, as Reactor Netty's own {@code dispose()} does. Idempotent and
+   * non-blocking, so it is safe on any thread; use {@link #closeAsync()} to wait until all of that
+   * is done.
    */
   @Override
   public void close() {
@@ -142,9 +152,11 @@ public final class WandbClient implements AutoCloseable {
   }
 
   /**
-   * Closes the client without blocking. Idempotent.
+   * Closes the client without blocking: new requests are refused at once, downloads in flight are
+   * stopped, and the returned {@code Mono} completes once each has removed its part file and the
+   * pool the client created is released. Idempotent.
    *
-   * @return completes when what the client created is released
+   * @return completes when the downloads have cleaned up and what the client created is released
    */
   public Mono<Void> closeAsync() {
     return core.closeAsync();
@@ -175,7 +187,8 @@ public final class WandbClient implements AutoCloseable {
     private ConnectionProvider connectionProvider;
     private LoopResources loopResources;
     private TrustManagerFactory trustManagerFactory;
-    private WandbClientListener listener;
+    private final List<WandbClientListener> listeners = new ArrayList<>();
+    private long maxBufferedBytes;
     private boolean connectionPoolMetrics;
     private Function<String, String> env = System::getenv;
     private Path userHome = Path.of(System.getProperty("user.home", "."));
@@ -356,13 +369,32 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
-     * Hears pages, bytes, retries and failures, e.g. to record metrics. Default: none.
+     * Adds a listener that hears pages, bytes, retries and failures, e.g. to record metrics. Every
+     * listener added hears every event, in the order they were added. Default: none.
      *
      * @param listener the listener
      * @return this builder
      */
     public Builder listener(WandbClientListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * The most bytes that all of the client's downloads together hold between the socket and the
+     * disk. Memory stays near this whatever the number of downloads: each socket read is capped at
+     * a share of it, and a download asks for more than one buffer at a time only while the client
+     * is under it. Default: {@value WandbClient#DEFAULT_MAX_BUFFERED_BYTES} bytes, or a quarter of
+     * the JVM's direct memory limit ({@code -XX:MaxDirectMemorySize}) if that is smaller.
+     *
+     * @param bytes 64 KiB or more
+     * @return this builder
+     */
+    public Builder maxBufferedBytes(long bytes) {
+      if (bytes < 64 * 1024) {
+        throw new IllegalArgumentException("maxBufferedBytes must be at least 64 KiB: " + bytes);
+      }
+      this.maxBufferedBytes = bytes;
       return this;
     }
 
@@ -411,7 +443,9 @@ public final class WandbClient implements AutoCloseable {
               new RetrySettings(maxRetries, firstBackoff, maxBackoff, maxRetryAfter),
               userAgent(),
               maxResponseBytes,
-              listener == null ? null : new Events(listener));
+              listeners.isEmpty() ? null : new Events(List.copyOf(listeners)));
+      TransferBudget budget =
+          new TransferBudget(maxBufferedBytes > 0 ? maxBufferedBytes : defaultBufferedBytes());
       HttpCore http =
           new HttpCore(
               settings,
@@ -419,8 +453,16 @@ public final class WandbClient implements AutoCloseable {
               loopResources,
               maxConnections,
               connectionPoolMetrics,
-              trustManagerFactory);
-      return new WandbClient(new ClientCore(http), env);
+              trustManagerFactory,
+              budget);
+      return new WandbClient(new ClientCore(http, budget), env);
+    }
+
+    /** 64 MiB, or a quarter of the direct memory the JVM allows if that is smaller. */
+    static long defaultBufferedBytes() {
+      long direct = io.netty.util.internal.PlatformDependent.maxDirectMemory();
+      long quarter = direct > 0 ? direct / 4 : DEFAULT_MAX_BUFFERED_BYTES;
+      return Math.max(1L << 20, Math.min(DEFAULT_MAX_BUFFERED_BYTES, quarter));
     }
 
     static URI parseBaseUrl(String url) {

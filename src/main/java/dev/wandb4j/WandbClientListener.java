@@ -1,9 +1,14 @@
 package dev.wandb4j;
 
+import reactor.util.context.ContextView;
+
 /**
  * Hears what a client does, for metrics and tracing. Every method has an empty default; calls come
  * on I/O threads and must be quick and must not block. An exception thrown by a listener is
- * ignored. The Spring integration registers one that feeds Micrometer.
+ * ignored. Each call carries the Reactor context of the subscriber whose operation it reports, so a
+ * listener can find what the caller put there (a trace, a tenant, a request id). A client may have
+ * several listeners; each hears every event. The Spring integration registers one that feeds
+ * Micrometer.
  */
 public interface WandbClientListener {
   /** What a client was doing. */
@@ -18,29 +23,33 @@ public interface WandbClientListener {
    * A page of a listing arrived.
    *
    * @param files how many files it held
+   * @param context the context of the listing's subscriber
    */
-  default void pageFetched(int files) {}
+  default void pageFetched(int files, ContextView context) {}
 
   /**
    * Bytes of a file arrived (written to disk, or handed to a {@code content()} subscriber).
    *
    * @param bytes how many
+   * @param context the context of the download's subscriber
    */
-  default void bytesDownloaded(long bytes) {}
+  default void bytesDownloaded(long bytes, ContextView context) {}
 
   /**
    * An attempt failed and will be retried.
    *
    * @param operation what was tried
    * @param cause why the attempt failed
+   * @param context the context of the operation's subscriber
    */
-  default void retried(Operation operation, Throwable cause) {}
+  default void retried(Operation operation, Throwable cause, ContextView context) {}
 
   /**
    * An operation failed for good, after any retries.
    *
    * @param operation what failed
    * @param error the error its caller sees
+   * @param context the context of the operation's subscriber
    */
-  default void failed(Operation operation, Throwable error) {}
+  default void failed(Operation operation, Throwable error, ContextView context) {}
 }

@@ -5,22 +5,24 @@ import dev.wandb4j.DownloadOptions;
 import dev.wandb4j.DownloadResult;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Run;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.wandb4j.WandbClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import reactor.core.Disposable;
 
 /**
  * Runs one bulk download for the command line: shows progress, prints a summary, and on Ctrl-C
- * cancels what is in flight and waits for the part files to be removed before exiting with 130.
+ * closes the client, which stops what is in flight and completes once the part files are removed,
+ * before exiting with 130.
  */
 final class BulkRun {
+  /** The longest wait for downloads in flight to remove their part files on Ctrl-C. */
+  private static final Duration CLEANUP = Duration.ofSeconds(10);
+
   private final Main main;
 
   BulkRun(Main main) {
@@ -28,7 +30,13 @@ final class BulkRun {
   }
 
   /** Downloads, prints the summary, and returns the exit code. */
-  int download(Run run, Path root, FileQuery query, DownloadOptions options, int concurrency)
+  int download(
+      WandbClient client,
+      Run run,
+      Path root,
+      FileQuery query,
+      DownloadOptions options,
+      int concurrency)
       throws InterruptedException {
     ProgressPrinter printer = new ProgressPrinter(main.out, main.terminal, main.quiet);
     List<DownloadResult> results = new ArrayList<>();
@@ -62,7 +70,7 @@ final class BulkRun {
             () -> {
               if (done.getCount() > 0) {
                 d.dispose();
-                awaitNoPartFiles(root, Duration.ofSeconds(5));
+                client.closeAsync().block(CLEANUP);
                 printer.finish();
                 main.err.println("Interrupted: downloads in flight were cancelled and cleaned up.");
                 main.err.flush();
@@ -124,25 +132,6 @@ final class BulkRun {
       return Main.TRANSFER;
     }
     return Main.OK;
-  }
-
-  static void awaitNoPartFiles(Path root, Duration max) {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Stream<Path> s = Files.walk(root)) {
-        if (s.noneMatch(p -> p.getFileName().toString().endsWith(".part"))) {
-          return;
-        }
-      } catch (IOException | java.io.UncheckedIOException e) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
   }
 
   private static RuntimeException asRuntime(Throwable t) {

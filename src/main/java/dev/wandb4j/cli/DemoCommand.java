@@ -95,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
       int code =
           new BulkRun(main)
               .download(
+                  emu.client(),
                   run,
                   root,
                   FileQuery.builder().perPage(1000).build(),

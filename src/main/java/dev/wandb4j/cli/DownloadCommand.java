@@ -75,7 +75,13 @@ final class DownloadCommand implements Callable<Integer> {
             .build();
     try (WandbClient client = main.client()) {
       return new BulkRun(main)
-          .download(client.run(run), root, Selection.query(selection, 1000), options, concurrency);
+          .download(
+              client,
+              client.run(run),
+              root,
+              Selection.query(selection, 1000),
+              options,
+              concurrency);
     }
   }
 }

@@ -7,11 +7,18 @@ public final class ClientCore {
   private final HttpCore http;
   private final FilesApi files;
   private final Downloader downloader;
+  private final Transfers transfers = new Transfers();
 
-  public ClientCore(HttpCore http) {
+  /**
+   * Creates the client's core.
+   *
+   * @param http the HTTP layer
+   * @param budget the memory its transfers share; the same that caps the HTTP layer's reads
+   */
+  public ClientCore(HttpCore http, TransferBudget budget) {
     this.http = http;
     this.files = new FilesApi(new GraphQlClient(http), http.settings().events());
-    this.downloader = new Downloader(http);
+    this.downloader = new Downloader(http, budget, transfers);
   }
 
   public Downloader downloader() {
@@ -30,7 +37,12 @@ public final class ClientCore {
     http.ensureOpen();
   }
 
+  /**
+   * Stops the transfers in flight, waits until each has removed its part file, then releases what
+   * the HTTP layer created.
+   */
   public Mono<Void> closeAsync() {
-    return http.closeAsync();
+    http.refuseNew();
+    return transfers.close().then(Mono.defer(http::closeAsync));
   }
 }

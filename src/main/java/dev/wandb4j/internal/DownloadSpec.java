@@ -1,5 +1,9 @@
 package dev.wandb4j.internal;
 
+import java.util.function.LongConsumer;
+import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
+
 /**
  * What a download does with an existing target, what it checks, and whom it tells.
  *
@@ -7,10 +11,20 @@ package dev.wandb4j.internal;
  * @param existOk accept an existing target as it is
  * @param verifyChecksum check the MD5
  * @param sync keep a target with the same size and MD5, replace any other
- * @param progress receives bytes written and total, or {@code null}
+ * @param durable force the file and its folder to disk before reporting success
+ * @param progress the user's progress callback, called off the I/O threads; or {@code null}
+ * @param written hears the bytes on disk grow, on I/O threads, and must be quick; or {@code null}
+ * @param stop ends the download, its part file removed first, when it completes; or {@code null}
  */
 public record DownloadSpec(
-    boolean replace, boolean existOk, boolean verifyChecksum, boolean sync, Progress progress) {
+    boolean replace,
+    boolean existOk,
+    boolean verifyChecksum,
+    boolean sync,
+    boolean durable,
+    Progress progress,
+    LongConsumer written,
+    Mono<Void> stop) {
 
   /** Receives progress. */
   @FunctionalInterface
@@ -20,7 +34,8 @@ public record DownloadSpec(
      *
      * @param written bytes written so far
      * @param total the file's size
+     * @param context the context of the download's subscriber
      */
-    void update(long written, long total);
+    void update(long written, long total, ContextView context);
   }
 }

@@ -2,46 +2,56 @@ package dev.wandb4j.internal;
 
 import dev.wandb4j.WandbClientListener;
 import dev.wandb4j.WandbClientListener.Operation;
+import java.util.List;
+import reactor.util.context.ContextView;
 
-/** Calls the client's listener, shielding the client from the listener's exceptions. */
+/** Calls the client's listeners, shielding the client from their exceptions. */
 public final class Events {
-  static final Events NONE = new Events(new WandbClientListener() {});
+  static final Events NONE = new Events(List.of());
 
-  private final WandbClientListener listener;
+  private final WandbClientListener[] listeners;
 
-  public Events(WandbClientListener listener) {
-    this.listener = listener;
+  public Events(List<WandbClientListener> listeners) {
+    this.listeners = listeners.toArray(new WandbClientListener[0]);
   }
 
-  void pageFetched(int files) {
-    try {
-      listener.pageFetched(files);
-    } catch (RuntimeException ignored) {
-      // a listener must not break the client
+  void pageFetched(int files, ContextView context) {
+    for (WandbClientListener l : listeners) {
+      try {
+        l.pageFetched(files, context);
+      } catch (RuntimeException ignored) {
+        // a listener must not break the client
+      }
     }
   }
 
-  void bytesDownloaded(long bytes) {
-    try {
-      listener.bytesDownloaded(bytes);
-    } catch (RuntimeException ignored) {
-      // a listener must not break the client
+  void bytesDownloaded(long bytes, ContextView context) {
+    for (WandbClientListener l : listeners) {
+      try {
+        l.bytesDownloaded(bytes, context);
+      } catch (RuntimeException ignored) {
+        // a listener must not break the client
+      }
     }
   }
 
-  void retried(Operation operation, Throwable cause) {
-    try {
-      listener.retried(operation, cause);
-    } catch (RuntimeException ignored) {
-      // a listener must not break the client
+  void retried(Operation operation, Throwable cause, ContextView context) {
+    for (WandbClientListener l : listeners) {
+      try {
+        l.retried(operation, cause, context);
+      } catch (RuntimeException ignored) {
+        // a listener must not break the client
+      }
     }
   }
 
-  void failed(Operation operation, Throwable error) {
-    try {
-      listener.failed(operation, error);
-    } catch (RuntimeException ignored) {
-      // a listener must not break the client
+  void failed(Operation operation, Throwable error, ContextView context) {
+    for (WandbClientListener l : listeners) {
+      try {
+        l.failed(operation, error, context);
+      } catch (RuntimeException ignored) {
+        // a listener must not break the client
+      }
     }
   }
 }

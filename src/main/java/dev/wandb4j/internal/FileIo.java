@@ -10,10 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The threads that touch the file system for downloads: a part file's writes (as its channel's
@@ -38,8 +38,10 @@ final class FileIo {
         new FileIo(Math.max(2, Runtime.getRuntime().availableProcessors()), 60, TimeUnit.SECONDS);
   }
 
+  /** Wraps every channel opened; tests use it to make the disk fail. */
+  static volatile UnaryOperator<AsynchronousFileChannel> channels = UnaryOperator.identity();
+
   private final ExecutorService executor;
-  private final Scheduler scheduler;
 
   FileIo(int threads, long keepAlive, TimeUnit unit) {
     AtomicInteger count = new AtomicInteger();
@@ -57,12 +59,34 @@ final class FileIo {
             });
     pool.allowCoreThreadTimeOut(true);
     this.executor = pool;
-    this.scheduler = Schedulers.fromExecutorService(pool, "wandb4j-file");
   }
 
-  /** {@code work} as a Mono that runs it on this pool when subscribed. */
+  /**
+   * {@code work} as a Mono that runs it on this pool when subscribed. Cancelling skips work that
+   * has not started and never interrupts work that has (an interrupt would close the file channels
+   * the work is using); a result that arrives after cancellation is discarded through Reactor's
+   * discard hook, so that whoever created it can clean it up.
+   */
   <T> Mono<T> call(Callable<T> work) {
-    return Mono.fromCallable(work).subscribeOn(scheduler);
+    return Mono.create(
+        sink -> {
+          AtomicBoolean cancelled = new AtomicBoolean();
+          sink.onCancel(() -> cancelled.set(true));
+          executor.execute(
+              () -> {
+                if (cancelled.get()) {
+                  return;
+                }
+                T value;
+                try {
+                  value = work.call();
+                } catch (Throwable t) {
+                  sink.error(t);
+                  return;
+                }
+                sink.success(value);
+              });
+        });
   }
 
   /** Runs {@code work} on this pool, later. */
@@ -72,7 +96,7 @@ final class FileIo {
 
   /** Opens a channel whose reads and writes run on this pool. */
   AsynchronousFileChannel open(Path path, Set<? extends OpenOption> options) throws IOException {
-    return AsynchronousFileChannel.open(path, options, executor);
+    return channels.apply(AsynchronousFileChannel.open(path, options, executor));
   }
 
   /** Threads currently alive in the pool. */

@@ -115,7 +115,12 @@ public final class FilesApi {
     vars.put("fileCursor", cursor);
     return gql.execute(Operation.RUN_FILES, vars, Dtos.ProjectData.class, "files of run " + run)
         .map(data -> toPage(run, data, cursor, seen))
-        .doOnNext(page -> events.pageFetched(page.files().size()));
+        .doOnEach(
+            signal -> {
+              if (signal.isOnNext()) {
+                events.pageFetched(signal.get().files().size(), signal.getContextView());
+              }
+            });
   }
 
   static PageData toPage(RunPath run, Dtos.ProjectData data, String cursor, Set<String> seen) {

@@ -10,7 +10,6 @@ import dev.wandb4j.error.WandbRateLimitedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -39,6 +38,7 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
@@ -46,6 +46,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -62,20 +63,17 @@ public final class HttpCore {
   /** How much of an error body is kept for the exception. */
   static final int MAX_EXCERPT = 1024;
 
-  /** The largest chunk of body the HTTP decoder hands over at once, and the largest socket read. */
-  static final int MAX_CHUNK_SIZE = 1 << 20;
-
-  /** Socket reads start at this size and adapt between the minimum and the maximum. */
-  static final int INITIAL_READ = 64 * 1024;
-
-  static final int MIN_READ = 4 * 1024;
+  /** The largest chunk of body the HTTP decoder hands over at once. */
+  static final int MAX_CHUNK_SIZE = TransferBudget.MAX_READ;
 
   private final ClientSettings settings;
   private final ApiOrigin origin;
   private final String authorization;
   private final HttpClient http;
+  private final HttpClient bodies;
   private final ConnectionProvider ownedProvider;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean disposed = new AtomicBoolean();
 
   /**
    * Creates the HTTP layer.
@@ -86,6 +84,7 @@ public final class HttpCore {
    * @param maxConnections the size of an owned pool
    * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics
    * @param trust trust managers for https, or {@code null} for the JDK's default trust store
+   * @param budget the memory all transfers share, which also caps socket reads
    */
   // maxChunkSize is deprecated because Netty 5 drops it; Netty 4 still splits bodies into chunks
   // of at most this size (8 KiB by default), and larger chunks mean far fewer file writes.
@@ -96,7 +95,8 @@ public final class HttpCore {
       LoopResources loops,
       int maxConnections,
       boolean poolMetrics,
-      TrustManagerFactory trust) {
+      TrustManagerFactory trust,
+      TransferBudget budget) {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
     this.authorization =
@@ -121,9 +121,7 @@ public final class HttpCore {
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .responseTimeout(settings.readTimeout())
-            .option(
-                ChannelOption.RCVBUF_ALLOCATOR,
-                new AdaptiveRecvByteBufAllocator(MIN_READ, INITIAL_READ, MAX_CHUNK_SIZE))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, budget.allocator())
             .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK_SIZE))
             .followRedirect(false)
             .disableRetry(true);
@@ -140,6 +138,11 @@ public final class HttpCore {
       client = client.secure(spec -> spec.sslContext(ssl));
     }
     this.http = client;
+    // Bodies are timed by IdleBodyTimeout from their headers on; Netty's read timeout would also
+    // count the time a slow consumer takes, since backpressure stops the socket being read.
+    this.bodies =
+        client.doOnResponse(
+            (res, connection) -> connection.removeHandler(NettyPipeline.ResponseTimeoutHandler));
   }
 
   public ClientSettings settings() {
@@ -157,21 +160,32 @@ public final class HttpCore {
     }
   }
 
+  /** Refuses new requests from now on. Idempotent. */
+  public void refuseNew() {
+    closed.set(true);
+  }
+
   /**
-   * Closes what this layer created; borrowed resources are left alone. Idempotent.
+   * Refuses new requests and closes what this layer created; borrowed resources are left alone.
+   * Idempotent.
    *
    * @return completes when the owned pool is disposed
    */
   public Mono<Void> closeAsync() {
-    if (!closed.compareAndSet(false, true) || ownedProvider == null) {
+    closed.set(true);
+    if (ownedProvider == null || !disposed.compareAndSet(false, true)) {
       return Mono.empty();
     }
     return ownedProvider.disposeLater();
   }
 
   private HttpClient clientFor(URI uri, Function<HttpHeaders, HttpHeaders> extra) {
+    return clientFor(http, uri, extra);
+  }
+
+  private HttpClient clientFor(HttpClient base, URI uri, Function<HttpHeaders, HttpHeaders> extra) {
     boolean trusted = origin.contains(uri);
-    return http.headers(
+    return base.headers(
         h -> {
           h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
           if (trusted) {
@@ -257,6 +271,7 @@ public final class HttpCore {
                 log.debug("GET {} (hop {}, offset {})", Redaction.uri(uri), hop, offset);
               }
               return clientFor(
+                      bodies,
                       uri,
                       h -> {
                         if (offset > 0 || end >= 0) {
@@ -275,7 +290,13 @@ public final class HttpCore {
                       (res, content) -> {
                         int status = res.status().code();
                         if (status >= 300 && status < 400 && status != 304) {
-                          URI next = redirectTarget(uri, res, hop, what);
+                          URI next;
+                          try {
+                            next = redirectTarget(uri, res, hop, what);
+                          } catch (RuntimeException refused) {
+                            // Refused, but its connection goes back to the pool all the same.
+                            return drain(content).then(Mono.error(refused));
+                          }
                           return drain(content).then(Mono.error(new Redirect(next)));
                         }
                         if (status >= 200 && status < 300) {
@@ -285,7 +306,17 @@ public final class HttpCore {
                             abandon(content);
                             return Mono.error(refused);
                           }
-                          return content.retain();
+                          return IdleBodyTimeout.apply(
+                              content.retain(),
+                              settings.readTimeout(),
+                              () ->
+                                  new WandbConnectionException(
+                                      "Timed out: the server sent nothing for "
+                                          + settings.readTimeout().toMillis()
+                                          + " ms while "
+                                          + what
+                                          + " was being read",
+                                      null));
                         }
                         boolean trusted = origin.contains(uri);
                         return (trusted ? excerpt(content) : drain(content).thenReturn(""))
@@ -517,6 +548,10 @@ public final class HttpCore {
    * once. Failures are first translated to {@link WandbException}s.
    */
   public <T> Mono<T> withRetries(Mono<T> attempt, String what) {
+    return Mono.deferContextual(ctx -> withRetries(attempt, what, ctx));
+  }
+
+  private <T> Mono<T> withRetries(Mono<T> attempt, String what, ContextView ctx) {
     RetrySettings retry = settings.retry();
     return attempt
         .onErrorMap(e -> translate(e, what))
@@ -529,7 +564,7 @@ public final class HttpCore {
                           if (!isRetryable(e) || signal.totalRetries() >= retry.maxRetries()) {
                             return Mono.error(e);
                           }
-                          settings.events().retried(WandbClientListener.Operation.GRAPHQL, e);
+                          settings.events().retried(WandbClientListener.Operation.GRAPHQL, e, ctx);
                           Duration wait = delayFor(e, signal.totalRetries());
                           if (log.isDebugEnabled()) {
                             log.debug(
@@ -540,7 +575,7 @@ public final class HttpCore {
                           }
                           return Mono.delay(wait);
                         })))
-        .doOnError(e -> settings.events().failed(WandbClientListener.Operation.GRAPHQL, e));
+        .doOnError(e -> settings.events().failed(WandbClientListener.Operation.GRAPHQL, e, ctx));
   }
 
   Duration delayFor(Throwable e, long retriesSoFar) {

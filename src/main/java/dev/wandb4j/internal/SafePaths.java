@@ -1,8 +1,14 @@
 package dev.wandb4j.internal;
 
 import dev.wandb4j.error.WandbTransferException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Checks file names from the server before they touch the disk. A name is a relative POSIX path of
@@ -74,10 +80,91 @@ public final class SafePaths {
         if (segment.equals(".") || segment.equals("..")) {
           return "it has a '" + segment + "' segment";
         }
+        if (segment.contains(PartFile.MARK)) {
+          return "names with '" + PartFile.MARK + "' in them are kept for partial downloads";
+        }
         start = i + 1;
       }
     }
     return null;
+  }
+
+  /**
+   * Creates the folders from {@code root} down to {@code folder} one at a time, checking each
+   * before going into it: a symbolic link is followed only if it leads to a folder inside the root,
+   * so nothing is ever created outside it.
+   *
+   * @param root the download root, created if missing
+   * @param folder a folder under the root, as {@link #resolve} gives
+   * @param what names the file in messages
+   * @throws WandbTransferException if a link leads outside the root or a file is in the way
+   */
+  static void createFolders(Path root, Path folder, String what) throws IOException {
+    Path base = root.toAbsolutePath().normalize();
+    Files.createDirectories(base);
+    if (folder.equals(base)) {
+      return;
+    }
+    Path realBase = null;
+    Path current = base;
+    for (Path segment : base.relativize(folder)) {
+      Path next = current.resolve(segment);
+      BasicFileAttributes a = attributes(next);
+      if (a == null) {
+        try {
+          Files.createDirectory(next);
+          current = next;
+          continue;
+        } catch (FileAlreadyExistsException raced) {
+          a = attributes(next);
+          if (a == null) {
+            throw raced;
+          }
+        }
+      }
+      if (a.isSymbolicLink()) {
+        if (realBase == null) {
+          realBase = base.toRealPath();
+        }
+        Path real;
+        try {
+          real = next.toRealPath();
+        } catch (NoSuchFileException dangling) {
+          throw new WandbTransferException(
+              "Refused to download " + what + ": " + next + " is a link to nothing", null, false);
+        }
+        if (!real.startsWith(realBase)) {
+          throw new WandbTransferException(
+              "Refused to download "
+                  + what
+                  + ": a symbolic link under the download root leads outside it ("
+                  + next
+                  + ")",
+              null,
+              false);
+        }
+        if (!Files.isDirectory(real)) {
+          throw inTheWay(what, next);
+        }
+      } else if (!a.isDirectory()) {
+        throw inTheWay(what, next);
+      }
+      current = next;
+    }
+  }
+
+  private static WandbTransferException inTheWay(String what, Path p) {
+    return new WandbTransferException(
+        "Cannot download " + what + ": " + p + " is in the way and is not a folder", null, false);
+  }
+
+  /** What is at {@code p} itself, a link not followed; {@code null} if nothing is. */
+  static BasicFileAttributes attributes(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   private static WandbTransferException refused(String name, String why) {

@@ -3,6 +3,7 @@ package dev.wandb4j.spring;
 import dev.wandb4j.WandbClientListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.util.context.ContextView;
 
 /**
  * Records a client's activity in Micrometer:
@@ -45,23 +46,23 @@ public final class MicrometerWandbListener implements WandbClientListener {
   }
 
   @Override
-  public void pageFetched(int count) {
+  public void pageFetched(int count, ContextView context) {
     pages.increment();
     files.increment(count);
   }
 
   @Override
-  public void bytesDownloaded(long count) {
+  public void bytesDownloaded(long count, ContextView context) {
     bytes.increment(count);
   }
 
   @Override
-  public void retried(Operation operation, Throwable cause) {
+  public void retried(Operation operation, Throwable cause, ContextView context) {
     registry.counter("wandb4j.retries", "operation", name(operation)).increment();
   }
 
   @Override
-  public void failed(Operation operation, Throwable error) {
+  public void failed(Operation operation, Throwable error, ContextView context) {
     registry
         .counter(
             "wandb4j.failures",

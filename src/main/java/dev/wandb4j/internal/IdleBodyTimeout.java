@@ -1,0 +1,158 @@
+package dev.wandb4j.internal;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
+
+/**
+ * A read timeout for a response body that measures the server's silence, not the consumer's: the
+ * clock runs only while the consumer has asked for data that has not come. A consumer that pauses
+ * for minutes (a slow client of a proxy, a stalled disk) keeps its connection; a server that stops
+ * sending while data is wanted is given up on after the timeout.
+ *
+ * <p>Netty's own read timeout cannot tell the two apart: backpressure stops reading from the
+ * socket, and a socket that is not read looks exactly like a silent server.
+ */
+final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runnable {
+  private final CoreSubscriber<? super T> actual;
+  private final long timeoutNanos;
+  private final Supplier<Throwable> error;
+  private final Scheduler timer;
+  private final AtomicLong wanted = new AtomicLong();
+  private final AtomicBoolean armed = new AtomicBoolean();
+  private Subscription upstream;
+  private volatile long lastActivity = System.nanoTime();
+  private volatile boolean done;
+
+  private IdleBodyTimeout(
+      CoreSubscriber<? super T> actual, Duration timeout, Supplier<Throwable> error) {
+    this.actual = actual;
+    this.timeoutNanos = timeout.toNanos();
+    this.error = error;
+    this.timer = Schedulers.parallel();
+  }
+
+  /**
+   * Applies the timeout to a body.
+   *
+   * @param body the body
+   * @param timeout the longest silence while data is wanted
+   * @param error the error the body ends with when the server is silent too long
+   */
+  static <T> Flux<T> apply(Flux<T> body, Duration timeout, Supplier<Throwable> error) {
+    return body.transform(
+        Operators.<T, T>lift((scannable, actual) -> new IdleBodyTimeout<>(actual, timeout, error)));
+  }
+
+  @Override
+  public Context currentContext() {
+    return actual.currentContext();
+  }
+
+  @Override
+  public void onSubscribe(Subscription s) {
+    if (Operators.validate(upstream, s)) {
+      upstream = s;
+      actual.onSubscribe(this);
+    }
+  }
+
+  @Override
+  public void onNext(T t) {
+    synchronized (this) {
+      if (done) {
+        Operators.onDiscard(t, actual.currentContext());
+        return;
+      }
+      lastActivity = System.nanoTime();
+      if (wanted.get() != Long.MAX_VALUE) {
+        wanted.decrementAndGet();
+      }
+      actual.onNext(t);
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    synchronized (this) {
+      if (done) {
+        Operators.onErrorDropped(t, actual.currentContext());
+        return;
+      }
+      done = true;
+      actual.onError(t);
+    }
+  }
+
+  @Override
+  public void onComplete() {
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      done = true;
+      actual.onComplete();
+    }
+  }
+
+  @Override
+  public void request(long n) {
+    if (Operators.validate(n)) {
+      if (wanted.getAndAccumulate(n, Operators::addCap) == 0) {
+        // Waiting starts now: the time the consumer spent not asking does not count.
+        lastActivity = System.nanoTime();
+      }
+      upstream.request(n);
+      arm(timeoutNanos);
+    }
+  }
+
+  @Override
+  public void cancel() {
+    done = true;
+    upstream.cancel();
+  }
+
+  private void arm(long delayNanos) {
+    if (!done && armed.compareAndSet(false, true)) {
+      timer.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The timer: times out, waits on, or stops until data is wanted again. */
+  @Override
+  public void run() {
+    if (done) {
+      return;
+    }
+    if (wanted.get() == 0) {
+      armed.set(false);
+      if (wanted.get() != 0) {
+        arm(timeoutNanos);
+      }
+      return;
+    }
+    long idle = System.nanoTime() - lastActivity;
+    if (idle < timeoutNanos) {
+      timer.schedule(this, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+      return;
+    }
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      done = true;
+    }
+    upstream.cancel();
+    actual.onError(error.get());
+  }
+}
