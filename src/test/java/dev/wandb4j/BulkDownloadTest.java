@@ -155,7 +155,7 @@ class BulkDownloadTest {
     assertThat(failed.error()).isInstanceOf(WandbTransferException.class);
     assertThat(statuses(results)).containsEntry(DownloadResult.Status.DOWNLOADED, 200L);
     try (Stream<Path> s = Files.walk(root)) {
-      assertThat(s.filter(p -> p.toString().endsWith(".part"))).isEmpty();
+      assertThat(s.filter(p -> p.toString().contains(".wandb4j-part"))).isEmpty();
     }
   }
 

@@ -93,7 +93,7 @@ class DownloadTest {
 
   private List<String> leftovers() throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> p.toString().endsWith(".part")).map(Path::toString).toList();
+      return s.filter(p -> p.toString().contains(".wandb4j-part")).map(Path::toString).toList();
     }
   }
 
@@ -378,7 +378,7 @@ class DownloadTest {
         get(urlPathEqualTo("/bucket/obj"))
             .willReturn(aResponse().withBody(DATA).withChunkedDribbleDelay(100, 5000)));
     reactor.core.Disposable d = f.download(root).subscribe();
-    Path part = root.resolve("slow.bin.part");
+    Path part = root.resolve("slow.bin.wandb4j-part");
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (!Files.exists(part) && System.nanoTime() < deadline) {
       Thread.sleep(10);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.util.context.ContextView;
 
 class RangeAndListenerTest {
   static final byte[] DATA = new byte[500_000];
@@ -44,22 +45,22 @@ class RangeAndListenerTest {
             .listener(
                 new WandbClientListener() {
                   @Override
-                  public void pageFetched(int files) {
+                  public void pageFetched(int files, ContextView context) {
                     pages.incrementAndGet();
                   }
 
                   @Override
-                  public void bytesDownloaded(long n) {
+                  public void bytesDownloaded(long n, ContextView context) {
                     bytes.addAndGet(n);
                   }
 
                   @Override
-                  public void retried(Operation operation, Throwable cause) {
+                  public void retried(Operation operation, Throwable cause, ContextView context) {
                     retries.add(operation.name());
                   }
 
                   @Override
-                  public void failed(Operation operation, Throwable error) {
+                  public void failed(Operation operation, Throwable error, ContextView context) {
                     failures.add(operation.name());
                   }
                 })
@@ -148,7 +149,7 @@ class RangeAndListenerTest {
             .listener(
                 new WandbClientListener() {
                   @Override
-                  public void bytesDownloaded(long n) {
+                  public void bytesDownloaded(long n, ContextView context) {
                     throw new IllegalStateException("listener bug");
                   }
                 })

@@ -96,7 +96,7 @@ class ResumeTest {
 
   private List<String> leftovers() throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> p.toString().endsWith(".part")).map(Path::toString).toList();
+      return s.filter(p -> p.toString().contains(".wandb4j-part")).map(Path::toString).toList();
     }
   }
 

@@ -148,7 +148,7 @@ class CommandLineTest {
     assertThat(r.err()).contains("FAILED media/img_5.png").contains("MD5 mismatch");
     assertThat(r.out()).contains("Downloaded 30 files").contains("1 failed");
     try (Stream<Path> s = Files.walk(root)) {
-      assertThat(s.filter(p -> p.toString().endsWith(".part"))).isEmpty();
+      assertThat(s.filter(p -> p.toString().contains(".wandb4j-part"))).isEmpty();
     }
   }
 

@@ -63,7 +63,7 @@ class InterruptTest {
 
   private static long partFiles(Path root) throws Exception {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(f -> f.toString().endsWith(".part")).count();
+      return s.filter(f -> f.toString().contains(".wandb4j-part")).count();
     }
   }
 }

@@ -105,7 +105,7 @@ class EmulatorFaultsTest {
                     .hasMessageContaining("MD5 mismatch"))
         .verify(Duration.ofSeconds(10));
     assertThat(root.resolve("data.bin")).doesNotExist();
-    assertThat(root.resolve("data.bin.part")).doesNotExist();
+    assertThat(root.resolve("data.bin.wandb4j-part")).doesNotExist();
   }
 
   @Test

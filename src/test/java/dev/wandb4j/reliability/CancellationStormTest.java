@@ -76,7 +76,7 @@ class CancellationStormTest {
   private static long partFiles(Path root) throws Exception {
     while (true) {
       try (Stream<Path> s = Files.walk(root)) {
-        return s.filter(p -> p.toString().endsWith(".part")).count();
+        return s.filter(p -> p.toString().contains(".wandb4j-part")).count();
       } catch (java.io.UncheckedIOException deletedDuringTheWalk) {
         Thread.sleep(10);
       }

@@ -4,20 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedFile;
+import dev.wandb4j.emulator.RecordedRequest;
 import dev.wandb4j.emulator.WandbEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A JVM killed mid-download leaves only a part file, never a truncated final one. */
+/**
+ * A JVM killed mid-download leaves only a part file, never a truncated final one; the next download
+ * of the file continues from it.
+ */
 class CrashSafetyTest {
   @Test
-  void aKilledJvmLeavesOnlyAPartFileAndTheNextRunCompletesIt(@TempDir Path root) throws Exception {
+  void aKilledJvmLeavesOnlyAPartFileAndTheNextRunResumesFromIt(@TempDir Path root)
+      throws Exception {
     try (WandbEmulator emu = WandbEmulator.start()) {
       EmulatedFile f = emu.run("acme/proj/crash").addGeneratedFile("model.ckpt", 20_000_000);
       f.faults().throttle(4_000_000);
@@ -34,9 +40,9 @@ class CrashSafetyTest {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
-      Path part = root.resolve("model.ckpt.part");
+      Path part = root.resolve("model.ckpt.wandb4j-part");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((!Files.exists(part) || Files.size(part) < 1_000_000)
+      while ((!Files.exists(part) || Files.size(part) < 8_000_000)
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
@@ -45,7 +51,9 @@ class CrashSafetyTest {
       assertThat(part).exists();
       assertThat(root.resolve("model.ckpt")).doesNotExist();
 
+      long left = Files.size(part);
       f.faults().clear();
+      emu.clearRequests();
       try (WandbClient c = emu.clientBuilder().build()) {
         Path done =
             c.run("acme/proj/crash")
@@ -56,6 +64,12 @@ class CrashSafetyTest {
         assertThat(Base64.getEncoder().encodeToString(digest)).isEqualTo(f.md5());
       }
       assertThat(part).doesNotExist();
+      List<RecordedRequest> gets =
+          emu.requests().stream().filter(r -> r.server().equals("storage")).toList();
+      assertThat(gets).hasSize(1);
+      assertThat(gets.get(0).range()).startsWith("bytes=").endsWith("-");
+      long from = Long.parseLong(gets.get(0).range().replaceAll("[^0-9]", ""));
+      assertThat(from).isPositive().isGreaterThan(left - (4L << 20) - 1).isLessThanOrEqualTo(left);
     }
   }
 

@@ -47,12 +47,14 @@ class DiskFullTest {
       assertThat(big.isFailed()).isTrue();
       assertThat(big.error())
           .isInstanceOf(WandbTransferException.class)
-          .hasMessageContaining(small.resolve("checkpoints/too-big.ckpt.part").toString())
+          .hasMessageContaining(small.resolve("checkpoints/too-big.ckpt.wandb4j-part").toString())
           .hasMessageContaining("No space left on device");
       assertThat(results.subList(1, 4))
           .allSatisfy(x -> assertThat(x.status()).isEqualTo(DownloadResult.Status.DOWNLOADED));
       try (Stream<Path> s = Files.walk(small)) {
-        assertThat(s.filter(p -> p.toString().endsWith(".part") || p.toString().endsWith(".ckpt")))
+        assertThat(
+                s.filter(
+                    p -> p.toString().contains(".wandb4j-part") || p.toString().endsWith(".ckpt")))
             .isEmpty();
       }
     } finally {

@@ -122,9 +122,7 @@ class SoakTest {
         assertThat(md5(r.path())).isEqualTo(md5s.get(r.file().name()));
       }
     }
-    try (Stream<Path> s = Files.walk(root)) {
-      assertThat(s.filter(p -> p.toString().endsWith(".part"))).isEmpty();
-    }
+    assertThat(dev.wandb4j.testing.Fixtures.partFiles(root)).isEmpty();
     assertThat(LeakDetection.collect()).isEmpty();
     long pinnedAfter = PooledByteBufAllocator.DEFAULT.pinnedDirectMemory();
     assertThat(pinnedAfter).isLessThanOrEqualTo(pinnedBefore + (4 << 20));

@@ -63,6 +63,26 @@ public final class Fixtures {
     return root.toString();
   }
 
+  /**
+   * Every partial download under {@code root}: files whose names mark them as part files, the
+   * client's own ({@code .wandb4j-part}) and the generic {@code .part}.
+   */
+  public static java.util.List<java.nio.file.Path> partFiles(java.nio.file.Path root) {
+    if (!java.nio.file.Files.exists(root)) {
+      return java.util.List.of();
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(root)) {
+      return s.filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return n.contains(".wandb4j-part") || n.endsWith(".part");
+              })
+          .toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static String md5Base64(byte[] bytes) {
     try {
       return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
