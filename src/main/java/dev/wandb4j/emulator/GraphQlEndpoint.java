@@ -7,9 +7,12 @@ import graphql.GraphQLContext;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.CoercedVariables;
 import graphql.execution.DataFetcherResult;
+import graphql.language.Document;
 import graphql.language.IntValue;
+import graphql.language.OperationDefinition;
 import graphql.language.StringValue;
 import graphql.language.Value;
+import graphql.parser.Parser;
 import graphql.schema.Coercing;
 import graphql.schema.CoercingParseLiteralException;
 import graphql.schema.CoercingParseValueException;
@@ -104,6 +107,26 @@ final class GraphQlEndpoint {
     }
     ExecutionResult result = graphQl.execute(input.build());
     return result.toSpecification();
+  }
+
+  /**
+   * Whether the operation a request runs is a mutation: the one named {@code operationName}, or the
+   * document's only operation. False for a document that does not parse.
+   */
+  static boolean isMutation(String query, String operationName) {
+    Document doc;
+    try {
+      doc = Parser.parse(query);
+    } catch (RuntimeException unparsable) {
+      return false;
+    }
+    List<OperationDefinition> ops = doc.getDefinitionsOfType(OperationDefinition.class);
+    for (OperationDefinition op : ops) {
+      if (ops.size() == 1 || op.getName() != null && op.getName().equals(operationName)) {
+        return op.getOperation() == OperationDefinition.Operation.MUTATION;
+      }
+    }
+    return false;
   }
 
   private Object findProject(DataFetchingEnvironment e) {
