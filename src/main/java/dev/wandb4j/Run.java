@@ -57,7 +57,8 @@ public final class Run {
    * once the files already fetched are consumed. Cancelling stops paging.
    *
    * <p>Fails with {@link dev.wandb4j.error.WandbNotFoundException} if the run does not exist; a run
-   * without files gives an empty listing.
+   * without files gives an empty listing, and so does a query that selects by an empty list of
+   * names, without a request.
    *
    * @param query which files, and the page size
    * @return a cold listing
@@ -90,6 +91,10 @@ public final class Run {
    */
   public Flux<FilePage> filePages(FileQuery query, String cursor) {
     Objects.requireNonNull(query, "query");
+    if (query.selectsByName() && query.names().isEmpty()) {
+      // An empty list of names selects no file; W&B would read it as no filter at all.
+      return Flux.empty();
+    }
     return core.files()
         .pages(path, query.names(), query.pattern(), query.perPage(), query.upload(), cursor)
         .map(this::toPage);
