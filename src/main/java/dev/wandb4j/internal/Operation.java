@@ -18,11 +18,18 @@ public final class Operation {
   /** Counts a run's files. */
   public static final Operation RUN_FILE_COUNT = load("RunFileCount");
 
+  /**
+   * Looks files up by name for their IDs alone: what a deletion whose answer was lost asks to learn
+   * which of its files are still there, without W&amp;B signing a URL for each.
+   */
+  public static final Operation RUN_FILE_IDS = load("RunFileIds");
+
   /** Deletes files by ID. */
   public static final Operation DELETE_FILES = load("DeleteFiles");
 
   /** Every operation the client can send. */
-  public static final List<Operation> ALL = List.of(RUN_FILES, RUN_FILE_COUNT, DELETE_FILES);
+  public static final List<Operation> ALL =
+      List.of(RUN_FILES, RUN_FILE_COUNT, RUN_FILE_IDS, DELETE_FILES);
 
   private final String name;
   private final String document;
