@@ -150,12 +150,13 @@ public final class Run {
    * while listing would make each later page start past files that moved up, and leave them behind
    * without an error. A listing that ends before the first deletion sees every file whatever its
    * cursors mean. Listing again from the start after each batch, until nothing matches, would also
-   * find every file, but it ends only once W&amp;B stops listing every file it has deleted, and it
-   * deletes files added meanwhile; listing first costs the same requests, always ends, and deletes
-   * exactly the files the query selected when the listing ran. Files added to the run after that
-   * are left alone. (Another client deleting files of the same run while the listing runs can still
-   * make it miss some, as with any listing.) A query that selects by an empty list of names deletes
-   * nothing and sends nothing.
+   * find every file, but it ends only when a listing comes back empty (a file W&amp;B goes on
+   * listing after deleting it, or will not delete, would keep it going), and it deletes files added
+   * meanwhile; listing first costs about as many requests, always ends, and deletes exactly the
+   * files the query selected when the listing ran. Files added to the run after that are left
+   * alone. (Another client deleting files of the same run while the listing runs can still make it
+   * miss some, as with any listing.) A query that selects by an empty list of names deletes nothing
+   * and sends nothing.
    *
    * @param query which files; its page size is the listing's
    * @param batchSize files per mutation, from 1 to 1000
