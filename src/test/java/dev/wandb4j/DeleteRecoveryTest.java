@@ -7,8 +7,10 @@ import dev.wandb4j.emulator.RecordedRequest;
 import dev.wandb4j.emulator.WandbEmulator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +26,7 @@ import reactor.test.StepVerifier;
 class DeleteRecoveryTest {
   private WandbEmulator emu;
   private EmulatedRun emulated;
+  private final Map<String, String> idByName = new HashMap<>();
   private WandbClient client;
   private Run run;
 
@@ -32,15 +35,19 @@ class DeleteRecoveryTest {
     emu = WandbEmulator.start();
     emulated = emu.run("acme/proj/del");
     for (int i = 0; i < 30; i++) {
-      emulated.addFile("f" + i + ".txt", new byte[] {(byte) i});
+      idByName.put(
+          "f" + i + ".txt", emulated.addFile("f" + i + ".txt", new byte[] {(byte) i}).id());
     }
-    client =
-        emu.clientBuilder()
-            .timeout(Duration.ofMillis(400))
-            .maxRetries(5)
-            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
-            .build();
+    client = client(Duration.ofSeconds(10));
     run = client.run("acme/proj/del");
+  }
+
+  private WandbClient client(Duration timeout) {
+    return emu.clientBuilder()
+        .timeout(timeout)
+        .maxRetries(5)
+        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+        .build();
   }
 
   @AfterEach
@@ -79,31 +86,46 @@ class DeleteRecoveryTest {
     return (List<String>) check.variables().get("fileNames");
   }
 
-  /** Each deletion but the first follows a check, and the wire holds nothing else. */
+  /**
+   * One deletion per batch, each followed by checks of that batch by name (one, or more if a check
+   * itself was retried), and nothing else on the wire.
+   */
   private void assertOneDeletionPerBatchEachFollowedByACheck(int batches) {
     List<RecordedRequest> sent = afterListing();
-    assertThat(sent).hasSize(2 * batches);
+    List<RecordedRequest> deletions = sent.stream().filter(r -> isDelete(r)).toList();
+    assertThat(deletions).hasSize(batches);
     Set<String> deleted = new HashSet<>();
-    for (int b = 0; b < batches; b++) {
-      RecordedRequest delete = sent.get(2 * b);
-      RecordedRequest check = sent.get(2 * b + 1);
-      assertThat(isDelete(delete)).as("request %d is a deletion", 2 * b).isTrue();
-      assertThat(isCheck(check)).as("request %d is a check", 2 * b + 1).isTrue();
-      assertThat(ids(delete)).hasSize(10);
-      assertThat(names(check)).hasSize(10);
-      assertThat(deleted.addAll(ids(delete))).isTrue();
+    List<String> batch = List.of();
+    for (int i = 0; i < sent.size(); i++) {
+      RecordedRequest r = sent.get(i);
+      if (isDelete(r)) {
+        batch = ids(r);
+        assertThat(batch).hasSize(10);
+        assertThat(deleted.addAll(batch)).isTrue();
+        assertThat(i + 1 < sent.size() && isCheck(sent.get(i + 1)))
+            .as("deletion %d is followed by a check", i)
+            .isTrue();
+      } else {
+        assertThat(isCheck(r)).as("request %d is a check", i).isTrue();
+        assertThat(names(r).stream().map(idByName::get).toList())
+            .as("check %d looks up the files of the deletion before it", i)
+            .containsExactlyInAnyOrderElementsOf(batch);
+      }
     }
     assertThat(deleted).hasSize(10 * batches);
   }
 
   @Test
   void aDeletionAnsweredAfterTheTimeoutIsCheckedAndNotSentAgain() {
-    emu.faults().applyThenAnswerLate(3, Duration.ofMillis(1500));
+    emu.faults().applyThenAnswerLate(3, Duration.ofMillis(2500));
 
-    StepVerifier.create(run.deleteFiles(run.files(), 10))
-        .expectNext(30L)
-        .expectComplete()
-        .verify(Duration.ofSeconds(30));
+    try (WandbClient impatient = client(Duration.ofSeconds(1))) {
+      Run r = impatient.run("acme/proj/del");
+      StepVerifier.create(r.deleteFiles(r.files(), 10))
+          .expectNext(30L)
+          .expectComplete()
+          .verify(Duration.ofSeconds(30));
+    }
 
     assertThat(emulated.fileCount()).isZero();
     assertOneDeletionPerBatchEachFollowedByACheck(3);
