@@ -281,6 +281,31 @@ class DeleteTest extends WireMockApiTest {
   }
 
   @Test
+  void aCheckWhoseAnswerPagesInALoopEndsTheDeletionInsteadOfLooping() {
+    api.stubFor(
+        post("/graphql")
+            .atPriority(1)
+            .withRequestBody(matchingJsonPath("$.operationName", equalTo("DeleteFiles")))
+            .willReturn(aResponse().withStatus(503)));
+    api.stubFor(
+        post("/graphql")
+            .withRequestBody(matchingJsonPath("$.operationName", equalTo("RunFileIds")))
+            .willReturn(okJson(Fixtures.page(0, 1, true, api.baseUrl()))));
+
+    StepVerifier.create(run.deleteFiles(run.files(), 250))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(WandbDeleteException.class);
+              assertThat(((WandbDeleteException) e).deletedCount()).isZero();
+              assertThat(e.getCause()).hasMessageContaining("stopping instead of looping");
+            })
+        .verify(Duration.ofSeconds(10));
+
+    // One deletion, then a check whose second page repeats the first page's cursor.
+    assertThat(operations()).containsExactly("RunFiles", "DeleteFiles", "RunFileIds", "RunFileIds");
+  }
+
+  @Test
   void deletingOneFileFailsWithTheTypedErrorItself() {
     api.stubFor(
         post("/graphql")

@@ -347,7 +347,7 @@ public final class FilesApi {
 
   /**
    * The IDs of the files of a run that have these exact names, as W&amp;B lists them now; names
-   * without a file are left out. Selects nothing but IDs, names and MD5s, so W&amp;B signs no URL.
+   * without a file are left out. Selects nothing but IDs, names and MD5s: no URLs.
    *
    * @param run the run
    * @param names at most {@link dev.wandb4j.FileQuery#MAX_PER_PAGE} names

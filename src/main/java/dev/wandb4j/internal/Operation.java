@@ -20,7 +20,7 @@ public final class Operation {
 
   /**
    * Looks files up by name for their IDs alone: what a deletion whose answer was lost asks to learn
-   * which of its files are still there, without W&amp;B signing a URL for each.
+   * which of its files are still there, without asking for their URLs.
    */
   public static final Operation RUN_FILE_IDS = load("RunFileIds");
 
