@@ -1,5 +1,6 @@
 package dev.wandb4j;
 
+import dev.wandb4j.error.WandbDeleteException;
 import dev.wandb4j.internal.DownloadSpec;
 import dev.wandb4j.internal.FileData;
 import dev.wandb4j.internal.Outcome;
@@ -279,13 +280,19 @@ public final class File {
   }
 
   /**
-   * Deletes the file with one {@code deleteFiles} mutation. To delete many, use {@link
-   * Run#deleteFiles(org.reactivestreams.Publisher)}, which batches.
+   * Deletes the file with one {@code deleteFiles} mutation. If its answer is lost, the file is
+   * looked up before anything is sent again, as {@link
+   * Run#deleteFiles(org.reactivestreams.Publisher, int)} describes. To delete many, use that
+   * method, which batches.
    *
-   * @return completes when W&amp;B confirms
+   * @return completes when W&amp;B confirms, or once the file is found gone; fails with the typed
+   *     error that stopped the deletion
    */
   public Mono<Void> delete() {
-    return run.deleteFiles(Flux.just(this), 1).then();
+    return run.deleteFiles(Flux.just(this), 1)
+        .onErrorMap(
+            e -> e instanceof WandbDeleteException && e.getCause() != null, Throwable::getCause)
+        .then();
   }
 
   FileData data() {

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>Filters run on the server: {@code names} selects exact names, {@code pattern} is a MySQL
  * {@code LIKE} pattern ({@code %} matches any run of characters, {@code _} one character, and a
- * backslash escapes either). A query may use one of the two, not both.
+ * backslash escapes either). A query may use one of the two, not both. A query with neither selects
+ * every file; an empty list of names selects none.
  */
 public final class FileQuery {
   /** Files per page when none is set: {@value}, as in W&amp;B's SDK. */
@@ -21,12 +22,14 @@ public final class FileQuery {
   public static final FileQuery DEFAULT = builder().build();
 
   private final List<String> names;
+  private final boolean byName;
   private final String pattern;
   private final int perPage;
   private final boolean upload;
 
   private FileQuery(Builder b) {
     this.names = b.names;
+    this.byName = b.byName;
     this.pattern = b.pattern;
     this.perPage = b.perPage;
     this.upload = b.upload;
@@ -49,6 +52,7 @@ public final class FileQuery {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.names = names;
+    b.byName = byName;
     b.pattern = pattern;
     b.perPage = perPage;
     b.upload = upload;
@@ -56,12 +60,23 @@ public final class FileQuery {
   }
 
   /**
-   * The exact file names to select; empty means all.
+   * The exact file names to select: empty when the query does not select by name, and also when it
+   * selects by an empty list of names, which {@link #selectsByName()} tells apart.
    *
    * @return an immutable list
    */
   public List<String> names() {
     return names;
+  }
+
+  /**
+   * Whether the query selects by exact name. With an empty {@link #names()} it then selects no file
+   * at all: listing it sends no request and gives nothing, and deleting it deletes nothing.
+   *
+   * @return {@code true} once {@link Builder#names(List)} was given, even an empty list
+   */
+  public boolean selectsByName() {
+    return byName;
   }
 
   /**
@@ -103,19 +118,20 @@ public final class FileQuery {
     FileQuery q = (FileQuery) o;
     return perPage == q.perPage
         && upload == q.upload
+        && byName == q.byName
         && names.equals(q.names)
         && Objects.equals(pattern, q.pattern);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(names, pattern, perPage, upload);
+    return Objects.hash(names, byName, pattern, perPage, upload);
   }
 
   @Override
   public String toString() {
     return "FileQuery{names="
-        + names
+        + (byName ? names : "(any)")
         + ", pattern="
         + pattern
         + ", perPage="
@@ -128,6 +144,7 @@ public final class FileQuery {
   /** Builds a {@link FileQuery}. Not thread-safe; the query it builds is. */
   public static final class Builder {
     private List<String> names = List.of();
+    private boolean byName;
     private String pattern;
     private int perPage = DEFAULT_PER_PAGE;
     private boolean upload;
@@ -135,14 +152,27 @@ public final class FileQuery {
     private Builder() {}
 
     /**
-     * Selects files by exact name. Default: empty (all files).
+     * Selects files by exact name. Default: not set, so the query does not select by name.
      *
-     * @param names the names; copied
+     * <p>An empty list selects no file, not every file: a selection computed from a user's choice
+     * that came out empty must not turn into the whole run. (W&amp;B reads an empty list of names
+     * as no filter at all, so the client sends no request for such a query.)
+     *
+     * @param names the names, each a file's path inside the run; copied
      * @return this builder
      * @throws NullPointerException if the list or a name is null
+     * @throws IllegalArgumentException if a name is empty: no file has an empty name
      */
     public Builder names(List<String> names) {
-      this.names = List.copyOf(names);
+      List<String> copy = List.copyOf(names);
+      for (int i = 0; i < copy.size(); i++) {
+        if (copy.get(i).isEmpty()) {
+          throw new IllegalArgumentException(
+              "File names must not be empty (name " + (i + 1) + " of " + copy.size() + " is)");
+        }
+      }
+      this.names = copy;
+      this.byName = true;
       return this;
     }
 
@@ -152,8 +182,14 @@ public final class FileQuery {
      *
      * @param pattern the pattern, or {@code null} for none
      * @return this builder
+     * @throws IllegalArgumentException if the pattern is empty: it would select no file, or every
+     *     file on a server that reads an empty pattern as none; pass {@code null} for none
      */
     public Builder pattern(String pattern) {
+      if (pattern != null && pattern.isEmpty()) {
+        throw new IllegalArgumentException(
+            "A pattern must not be empty; pass null to select without a pattern");
+      }
       this.pattern = pattern;
       return this;
     }
@@ -192,7 +228,7 @@ public final class FileQuery {
      * @throws IllegalArgumentException if both names and a pattern are set
      */
     public FileQuery build() {
-      if (!names.isEmpty() && pattern != null) {
+      if (byName && pattern != null) {
         throw new IllegalArgumentException(
             "A FileQuery takes names or a pattern, not both: W&B does not combine them");
       }

@@ -2,14 +2,13 @@ package dev.wandb4j;
 
 import dev.wandb4j.internal.ClientCore;
 import dev.wandb4j.internal.FileData;
+import dev.wandb4j.internal.FileDeletion;
 import dev.wandb4j.internal.Outcome;
 import dev.wandb4j.internal.PageData;
 import dev.wandb4j.internal.SafePaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -59,7 +58,8 @@ public final class Run {
    * once the files already fetched are consumed. Cancelling stops paging.
    *
    * <p>Fails with {@link dev.wandb4j.error.WandbNotFoundException} if the run does not exist; a run
-   * without files gives an empty listing.
+   * without files gives an empty listing, and so does a query that selects by an empty list of
+   * names, without a request.
    *
    * @param query which files, and the page size
    * @return a cold listing
@@ -92,6 +92,10 @@ public final class Run {
    */
   public Flux<FilePage> filePages(FileQuery query, String cursor) {
     Objects.requireNonNull(query, "query");
+    if (query.selectsByName() && query.names().isEmpty()) {
+      // An empty list of names selects no file; W&B would read it as no filter at all.
+      return Flux.empty();
+    }
     return core.files()
         .pages(path, query.names(), query.pattern(), query.perPage(), query.upload(), cursor)
         .map(this::toPage);
@@ -129,6 +133,44 @@ public final class Run {
   }
 
   /**
+   * Deletes every file a query selects, {@value #DEFAULT_DELETE_BATCH_SIZE} per request.
+   *
+   * @param query which files
+   * @return the number of files deleted
+   * @see #deleteFiles(FileQuery, int)
+   */
+  public Mono<Long> deleteFiles(FileQuery query) {
+    return deleteFiles(query, DEFAULT_DELETE_BATCH_SIZE);
+  }
+
+  /**
+   * Deletes every file a query selects. The whole listing is read first, and only then are the
+   * files deleted, by ID, one {@code deleteFiles} mutation per batch, as {@link
+   * #deleteFiles(Publisher, int)} describes.
+   *
+   * <p>Why the listing comes first: W&amp;B's cursors are positions in the listing, so deleting
+   * while listing would make each later page start past files that moved up, and leave them behind
+   * without an error. A listing that ends before the first deletion sees every file whatever its
+   * cursors mean. Listing again from the start after each batch, until nothing matches, would also
+   * find every file, but it ends only when a listing comes back empty (a file W&amp;B goes on
+   * listing after deleting it, or will not delete, would keep it going), and it deletes files added
+   * meanwhile; listing first costs about as many requests, always ends, and deletes exactly the
+   * files the query selected when the listing ran. Files added to the run after that are left
+   * alone. (Another client deleting files of the same run while the listing runs can still make it
+   * miss some, as with any listing.) A query that selects by an empty list of names deletes nothing
+   * and sends nothing.
+   *
+   * @param query which files; its page size is the listing's
+   * @param batchSize files per mutation, from 1 to 1000
+   * @return the number of files deleted; on failure a {@link
+   *     dev.wandb4j.error.WandbDeleteException} with the number deleted before it
+   */
+  public Mono<Long> deleteFiles(FileQuery query, int batchSize) {
+    Objects.requireNonNull(query, "query");
+    return deleteFiles(files(query), batchSize);
+  }
+
+  /**
    * Deletes files, {@value #DEFAULT_DELETE_BATCH_SIZE} per request.
    *
    * @param files the files to delete, e.g. a filtered {@link #files(FileQuery)}
@@ -140,37 +182,47 @@ public final class Run {
   }
 
   /**
-   * Deletes files in batches: one {@code deleteFiles} mutation per batch, batches sent one after
-   * another. A failed batch ends the operation with its error; batches sent before it stay deleted.
-   * W&amp;B may take hours to reflect deletions in storage usage.
+   * Deletes files in batches: one {@code deleteFiles} mutation per batch of files of one run,
+   * batches sent one after another. W&amp;B may take hours to reflect deletions in storage usage.
+   *
+   * <p><b>The publisher is drained before the first deletion.</b> Its files are all received, and
+   * their IDs and names kept (a few hundred bytes a file), before any mutation is sent, so the
+   * deletions never interleave with a listing of the same run: W&amp;B's cursors are positions in
+   * the listing, and a page requested after earlier files were deleted would start past files that
+   * moved up and skip them. A file given twice is deleted once. If the publisher fails, nothing is
+   * deleted and its error is passed on.
+   *
+   * <p><b>A mutation is never sent again blindly.</b> When its answer is lost (a timeout, a
+   * connection closed after the request went out, a 5xx, a 429), the batch may or may not have been
+   * deleted: the client waits as a retry would, looks up the batch's files by name, counts those
+   * gone as deleted, and sends a new mutation for those still there only, up to the client's {@code
+   * maxRetries} times. A mutation W&amp;B refuses (another 4xx, GraphQL errors, a deletion it does
+   * not confirm) is not sent again.
+   *
+   * <p>On failure the error is a {@link dev.wandb4j.error.WandbDeleteException} whose {@link
+   * dev.wandb4j.error.WandbDeleteException#deletedCount() deletedCount()} says how many files were
+   * deleted before it (they stay deleted) and whose cause is the typed error that stopped it.
    *
    * @param files the files to delete
    * @param batchSize files per mutation, from 1 to 1000
-   * @return the number of files deleted
+   * @return the number of files deleted: those W&amp;B confirmed, and those found gone after a
+   *     mutation whose answer was lost
    */
   public Mono<Long> deleteFiles(Publisher<File> files, int batchSize) {
     Objects.requireNonNull(files, "files");
-    if (batchSize < 1 || batchSize > 1000) {
-      throw new IllegalArgumentException("batchSize must be between 1 and 1000: " + batchSize);
+    if (batchSize < 1 || batchSize > FileDeletion.MAX_BATCH_SIZE) {
+      throw new IllegalArgumentException(
+          "batchSize must be between 1 and " + FileDeletion.MAX_BATCH_SIZE + ": " + batchSize);
     }
-    return Flux.from(files).buffer(batchSize).concatMap(this::deleteBatch).reduce(0L, Long::sum);
-  }
-
-  private Flux<Long> deleteBatch(List<File> batch) {
-    Map<Long, List<String>> byProject = new LinkedHashMap<>();
-    for (File f : batch) {
-      byProject.computeIfAbsent(f.data().projectId(), k -> new ArrayList<>()).add(f.id());
-    }
-    return Flux.fromIterable(byProject.entrySet())
-        .concatMap(
-            e ->
-                core.files()
-                    .delete(
-                        e.getValue(),
-                        e.getKey(),
-                        e.getValue().size() == 1
-                            ? "file " + e.getValue().get(0) + " of run " + path
-                            : e.getValue().size() + " files of run " + path));
+    return Flux.from(files)
+        .map(f -> new FileDeletion.Target(f.run().path(), f.data().projectId(), f.id(), f.name()))
+        .collectList()
+        .flatMap(
+            targets ->
+                targets.isEmpty()
+                    ? Mono.just(0L)
+                    : new FileDeletion(core.files(), core.http().settings())
+                        .delete(targets, batchSize, "files of run " + path));
   }
 
   /**

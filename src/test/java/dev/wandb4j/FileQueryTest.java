@@ -43,4 +43,33 @@ class FileQueryTest {
     assertThat(q).isEqualTo(q.toBuilder().build()).hasSameHashCodeAs(q.toBuilder().build());
     assertThat(q.toBuilder().perPage(7).build()).isNotEqualTo(q);
   }
+
+  @Test
+  void anEmptyListOfNamesIsASelectionOfNoFileNotTheWholeRun() {
+    FileQuery none = FileQuery.builder().names(List.of()).build();
+    assertThat(none.selectsByName()).isTrue();
+    assertThat(none.names()).isEmpty();
+    assertThat(FileQuery.DEFAULT.selectsByName()).isFalse();
+    assertThat(none).isNotEqualTo(FileQuery.DEFAULT).isEqualTo(none.toBuilder().build());
+    assertThat(none.toString()).contains("names=[]");
+    assertThat(FileQuery.DEFAULT.toString()).contains("names=(any)");
+  }
+
+  @Test
+  void anEmptyListOfNamesWithAPatternIsRefusedLikeAnyOtherNames() {
+    FileQuery.Builder b = FileQuery.builder().names(List.of()).pattern("%.json");
+    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anEmptyNameOrAnEmptyPatternIsRefused() {
+    assertThatThrownBy(() -> FileQuery.builder().names(List.of("a.txt", "")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be empty")
+        .hasMessageContaining("name 2 of 2");
+    assertThatThrownBy(() -> FileQuery.builder().pattern(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("null");
+    assertThat(FileQuery.builder().pattern(null).build()).isEqualTo(FileQuery.DEFAULT);
+  }
 }

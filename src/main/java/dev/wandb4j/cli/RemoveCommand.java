@@ -3,6 +3,7 @@ package dev.wandb4j.cli;
 import dev.wandb4j.File;
 import dev.wandb4j.Run;
 import dev.wandb4j.WandbClient;
+import dev.wandb4j.error.WandbDeleteException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +72,20 @@ final class RemoveCommand implements Callable<Integer> {
           return Main.OK;
         }
       }
-      Long deleted = r.deleteFiles(Flux.fromIterable(files)).block();
+      // Exactly the files listed and confirmed: the listing has ended before the first deletion.
+      Long deleted;
+      try {
+        deleted = r.deleteFiles(Flux.fromIterable(files)).block();
+      } catch (WandbDeleteException e) {
+        main.out.println(
+            "Deleted "
+                + e.deletedCount()
+                + " of "
+                + e.requestedCount()
+                + " files before an error; the others may still be there.");
+        main.out.flush();
+        throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+      }
       main.out.println("Deleted " + deleted + " files.");
       return Main.OK;
     }

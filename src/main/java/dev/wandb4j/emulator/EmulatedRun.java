@@ -149,24 +149,32 @@ public final class EmulatedRun {
     return files.size();
   }
 
-  /** Files after {@code afterSeq} in order, matching {@code filter}, at most {@code limit}. */
+  /**
+   * A page of the listing {@code filter} selects, as W&amp;B pages: by position. The files at
+   * positions {@code from} onward of that listing, in the order they were added, at most {@code
+   * limit + 1} of them (one more than a page, to tell whether more follow). Positions are counted
+   * afresh on every call, so removing files before {@code from} moves later files up past it.
+   *
+   * @param from the position of the first file, 0 for the start
+   * @param limit the page size
+   * @param filter selects by name, or {@code null} for every file
+   */
   synchronized List<EmulatedFile> page(
-      long afterSeq, int limit, java.util.function.Predicate<String> filter) {
-    int lo = 0;
-    int hi = files.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (files.get(mid).seq() <= afterSeq) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
+      long from, int limit, java.util.function.Predicate<String> filter) {
     List<EmulatedFile> out = new ArrayList<>();
-    for (int i = lo; i < files.size() && out.size() <= limit; i++) {
-      EmulatedFile f = files.get(i);
-      if (filter.test(f.name())) {
+    if (filter == null) {
+      for (long i = from; i < files.size() && out.size() <= limit; i++) {
+        out.add(files.get((int) i));
+      }
+      return out;
+    }
+    long position = 0;
+    for (EmulatedFile f : files) {
+      if (filter.test(f.name()) && position++ >= from) {
         out.add(f);
+        if (out.size() > limit) {
+          break;
+        }
       }
     }
     return out;

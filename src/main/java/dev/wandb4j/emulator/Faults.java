@@ -24,6 +24,25 @@ public final class Faults {
   private volatile String graphQlErrorMessage = "emulated error";
   private volatile Duration graphQlLatency = Duration.ZERO;
   private volatile Duration requestLatency = Duration.ZERO;
+  private final AtomicInteger afterMutationCount = new AtomicInteger();
+  private volatile AfterMutation afterMutation;
+
+  /**
+   * What the emulator does once it has applied a mutation, instead of answering it at once: the
+   * failures that leave a client unsure whether its mutation took effect.
+   *
+   * @param kind how the answer goes wrong
+   * @param delay how late the answer comes, for {@link Kind#ANSWER_LATE}
+   * @param status the status answered, for {@link Kind#FAIL}
+   */
+  record AfterMutation(Kind kind, Duration delay, int status) {
+    /** How the answer to an applied mutation goes wrong. */
+    enum Kind {
+      ANSWER_LATE,
+      DROP_CONNECTION,
+      FAIL
+    }
+  }
 
   Faults() {}
 
@@ -184,6 +203,51 @@ public final class Faults {
   }
 
   /**
+   * Applies the next {@code times} GraphQL mutations (a {@code deleteFiles}, say) and answers each
+   * only after {@code delay}: a client whose timeout is shorter gives up on a mutation that did
+   * take effect. Queries are answered as usual.
+   *
+   * @param times how many mutations
+   * @param delay how long after applying it each answer is sent
+   * @return these faults
+   */
+  public Faults applyThenAnswerLate(int times, Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative: " + delay);
+    }
+    return afterMutation(times, new AfterMutation(AfterMutation.Kind.ANSWER_LATE, delay, 0));
+  }
+
+  /**
+   * Applies the next {@code times} GraphQL mutations and closes each connection without an answer,
+   * as when a connection breaks after the request was sent. Queries are answered as usual.
+   *
+   * @param times how many mutations
+   * @return these faults
+   */
+  public Faults applyThenDropConnection(int times) {
+    return afterMutation(times, new AfterMutation(AfterMutation.Kind.DROP_CONNECTION, null, 0));
+  }
+
+  /**
+   * Applies the next {@code times} GraphQL mutations and answers each with {@code status} (a 503,
+   * say), as a server that fails after doing the work. Queries are answered as usual.
+   *
+   * @param times how many mutations
+   * @param status the HTTP status to answer with
+   * @return these faults
+   */
+  public Faults applyThenFail(int times, int status) {
+    return afterMutation(times, new AfterMutation(AfterMutation.Kind.FAIL, null, status));
+  }
+
+  private Faults afterMutation(int times, AfterMutation what) {
+    this.afterMutation = what;
+    this.afterMutationCount.set(times);
+    return this;
+  }
+
+  /**
    * Clears every fault.
    *
    * @return these faults
@@ -201,6 +265,7 @@ public final class Faults {
     graphQlErrorCount.set(0);
     graphQlLatency = Duration.ZERO;
     requestLatency = Duration.ZERO;
+    afterMutationCount.set(0);
     return this;
   }
 
@@ -252,6 +317,16 @@ public final class Faults {
 
   String takeGraphQlError() {
     return take(graphQlErrorCount) ? graphQlErrorMessage : null;
+  }
+
+  /** Whether a fault waits for the next mutation. */
+  boolean afterMutationPending() {
+    return afterMutationCount.get() > 0;
+  }
+
+  /** What to do after applying this mutation, or {@code null} to answer it as usual. */
+  AfterMutation takeAfterMutation() {
+    return take(afterMutationCount) ? afterMutation : null;
   }
 
   Duration requestLatency() {

@@ -7,9 +7,12 @@ import graphql.GraphQLContext;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.CoercedVariables;
 import graphql.execution.DataFetcherResult;
+import graphql.language.Document;
 import graphql.language.IntValue;
+import graphql.language.OperationDefinition;
 import graphql.language.StringValue;
 import graphql.language.Value;
+import graphql.parser.Parser;
 import graphql.schema.Coercing;
 import graphql.schema.CoercingParseLiteralException;
 import graphql.schema.CoercingParseValueException;
@@ -106,6 +109,26 @@ final class GraphQlEndpoint {
     return result.toSpecification();
   }
 
+  /**
+   * Whether the operation a request runs is a mutation: the one named {@code operationName}, or the
+   * document's only operation. False for a document that does not parse.
+   */
+  static boolean isMutation(String query, String operationName) {
+    Document doc;
+    try {
+      doc = Parser.parse(query);
+    } catch (RuntimeException unparsable) {
+      return false;
+    }
+    List<OperationDefinition> ops = doc.getDefinitionsOfType(OperationDefinition.class);
+    for (OperationDefinition op : ops) {
+      if (ops.size() == 1 || op.getName() != null && op.getName().equals(operationName)) {
+        return op.getOperation() == OperationDefinition.Operation.MUTATION;
+      }
+    }
+    return false;
+  }
+
   private Object findProject(DataFetchingEnvironment e) {
     return emulator.project(e.getArgument("entityName"), e.getArgument("name"));
   }
@@ -170,8 +193,10 @@ final class GraphQlEndpoint {
     Integer first = e.getArgument("first");
     int limit = first == null ? 500 : Math.max(0, Math.min(first, MAX_FIRST));
     Faults faults = emulator.faults();
-    long afterSeq = after == null ? -1 : decodeCursor(after);
-    if (afterSeq == Long.MIN_VALUE) {
+    // A cursor is the position of an edge in the listing the filter selects, as with W&B: the
+    // next page starts at the position after it, whatever was removed before it meanwhile.
+    long afterPosition = after == null ? -1 : decodeCursor(after);
+    if (afterPosition == Long.MIN_VALUE || afterPosition < -1) {
       return DataFetcherResult.newResult()
           .error(GraphqlErrorBuilder.newError(e).message("invalid cursor").build())
           .build();
@@ -181,7 +206,7 @@ final class GraphQlEndpoint {
     if (faults.takeEmptyPage()) {
       hasNext = true;
     } else if (names != null && !names.isEmpty()) {
-      int start = (int) Math.max(0, afterSeq + 1);
+      int start = (int) Math.min(names.size(), afterPosition + 1);
       int end = Math.min(names.size(), start + limit);
       for (int i = start; i < end; i++) {
         EmulatedFile f = run.file(names.get(i));
@@ -192,11 +217,11 @@ final class GraphQlEndpoint {
       }
       hasNext = end < names.size();
     } else {
-      Predicate<String> filter = pattern == null ? s -> true : Like.compile(pattern);
-      List<EmulatedFile> page = run.page(afterSeq, limit, filter);
+      Predicate<String> filter = pattern == null ? null : Like.compile(pattern);
+      List<EmulatedFile> page = run.page(afterPosition + 1, limit, filter);
       hasNext = page.size() > limit;
       for (int i = 0; i < Math.min(limit, page.size()); i++) {
-        edges.add(edge(node(page.get(i)), page.get(i).seq()));
+        edges.add(edge(node(page.get(i)), afterPosition + 1 + i));
       }
     }
     if (after != null && faults.takeRepeatCursor()) {

@@ -416,6 +416,7 @@ public final class WandbEmulator implements AutoCloseable {
                     .then();
               }
               Map<String, Object> result;
+              Faults.AfterMutation afterMutation = null;
               String injected = faults.takeGraphQlError();
               if (injected != null) {
                 result = new LinkedHashMap<>();
@@ -423,6 +424,12 @@ public final class WandbEmulator implements AutoCloseable {
                 result.put("data", null);
               } else {
                 result = graphQl.execute(query, variables, operation);
+                if (faults.afterMutationPending() && GraphQlEndpoint.isMutation(query, operation)) {
+                  afterMutation = faults.takeAfterMutation();
+                }
+              }
+              if (afterMutation != null) {
+                return answerAfterMutation(res, result, afterMutation);
               }
               byte[] json;
               try {
@@ -438,6 +445,30 @@ public final class WandbEmulator implements AutoCloseable {
               Duration latency = faults.graphQlLatency();
               return latency.isZero() ? send : Mono.delay(latency).then(send);
             });
+  }
+
+  /** Answers a mutation that has been applied as a scripted fault says: late, never, or failed. */
+  private static Mono<Void> answerAfterMutation(
+      HttpServerResponse res, Map<String, Object> result, Faults.AfterMutation fault) {
+    switch (fault.kind()) {
+      case DROP_CONNECTION:
+        return Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close()));
+      case FAIL:
+        return fail(res, fault.status(), null);
+      default:
+        byte[] json;
+        try {
+          json = JSON.writeValueAsBytes(result);
+        } catch (IOException e) {
+          return res.status(500).send().then();
+        }
+        return Mono.delay(fault.delay())
+            .then(
+                res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(json.length))
+                    .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json)))
+                    .then());
+    }
   }
 
   private Publisher<Void> fileUrl(HttpServerRequest req, HttpServerResponse res, String path) {

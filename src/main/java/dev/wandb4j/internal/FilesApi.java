@@ -351,6 +351,70 @@ public final class FilesApi {
   }
 
   /**
+   * The IDs of the files of a run that have these exact names, as W&amp;B lists them now; names
+   * without a file are left out. Selects nothing but IDs, names and MD5s: no URLs.
+   *
+   * @param run the run
+   * @param names at most {@link dev.wandb4j.FileQuery#MAX_PER_PAGE} names
+   * @return the IDs of the files found
+   */
+  public Mono<Set<String>> presentIds(RunPath run, List<String> names) {
+    return Mono.defer(
+        () -> {
+          Set<String> ids = new HashSet<>();
+          Set<String> seen = new HashSet<>();
+          return idsPage(run, names, null, ids, seen)
+              .expand(next -> next.isEmpty() ? Mono.empty() : idsPage(run, names, next, ids, seen))
+              .then(Mono.fromSupplier(() -> ids));
+        });
+  }
+
+  /** One page of a lookup by name: adds the IDs found; the cursor to go on from, or "" if none. */
+  private Mono<String> idsPage(
+      RunPath run, List<String> names, String cursor, Set<String> ids, Set<String> seen) {
+    Map<String, Object> vars = runVariables(run);
+    vars.put("fileNames", names);
+    vars.put("fileLimit", names.size());
+    vars.put("fileCursor", cursor);
+    return gql.execute(
+            Operation.RUN_FILE_IDS, vars, Dtos.ProjectData.class, "files by name of run " + run)
+        .map(
+            data -> {
+              Dtos.FileConnectionDto conn = requireRun(run, data).files();
+              if (conn == null || conn.edges() == null) {
+                return "";
+              }
+              String last = null;
+              for (Dtos.FileEdgeDto edge : conn.edges()) {
+                if (edge == null) {
+                  continue;
+                }
+                last = edge.cursor() != null ? edge.cursor() : last;
+                Dtos.FileNodeDto node = edge.node();
+                if (node != null && node.id() != null && !MISSING_MD5.equals(node.md5())) {
+                  ids.add(node.id());
+                }
+              }
+              boolean more =
+                  conn.pageInfo() != null && Boolean.TRUE.equals(conn.pageInfo().hasNextPage());
+              String next = last != null ? last : endCursor(conn);
+              if (!more) {
+                return "";
+              }
+              if (conn.edges().isEmpty() || next == null || !seen.add(next)) {
+                throw new WandbException(
+                    "W&B answered a lookup of files of run "
+                        + run
+                        + " by name with a page that claims more follow but cannot be continued;"
+                        + " stopping instead of looping",
+                    null,
+                    false);
+              }
+              return next;
+            });
+  }
+
+  /**
    * Deletes files of one project in a single mutation.
    *
    * @return the number of files deleted

@@ -16,7 +16,11 @@ public final class GraphQlClient {
   }
 
   /**
-   * Executes an operation with retries and a per-attempt timeout.
+   * Executes an operation with a per-attempt timeout. A query is retried as the client's retry
+   * settings say; a mutation ({@link Operation#isIdempotent()} false) is sent once, since a
+   * mutation whose answer was lost may have taken effect: its failure, translated into a {@link
+   * dev.wandb4j.error.WandbException} like any other, goes to the caller, which decides what is
+   * safe to do next.
    *
    * @param op the operation
    * @param variables its variables (null values are sent as JSON null)
@@ -34,6 +38,9 @@ public final class GraphQlClient {
                       endpoint, body, buf -> responses.read(op, buf, dataType), what);
                 })
             .timeout(http.settings().timeout());
+    if (!op.isIdempotent()) {
+      return attempt.onErrorMap(e -> HttpCore.translate(e, what));
+    }
     return http.withRetries(attempt, what);
   }
 }

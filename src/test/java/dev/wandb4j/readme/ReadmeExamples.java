@@ -9,6 +9,7 @@ import dev.wandb4j.Run;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
+import dev.wandb4j.error.WandbDeleteException;
 import io.netty.buffer.ByteBuf;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,9 +59,14 @@ public final class ReadmeExamples {
 
   static long deleting(Run run) {
     // --- delete
-    Long deleted =
-        run.deleteFiles(run.files(FileQuery.builder().pattern("media/tmp/%").build())).block();
-    // one mutation per 100 files; run.deleteFiles(files, 500) for larger batches
+    FileQuery tmp = FileQuery.builder().pattern("media/tmp/%").build();
+    long deleted;
+    try {
+      deleted = run.deleteFiles(tmp).block(); // lists every match, then 100 per mutation
+    } catch (WandbDeleteException e) {
+      deleted = e.deletedCount(); // deleted before the error, which is e.getCause()
+    }
+    // run.deleteFiles(tmp, 500): larger batches; run.deleteFiles(files): any Publisher<File>
     // --- end
     return deleted;
   }
