@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Deletes files in batches, one {@code deleteFiles} mutation per batch, and never sends a mutation
@@ -66,13 +67,13 @@ public final class FileDeletion {
    *     deleted before the error
    */
   public Mono<Long> delete(List<Target> targets, int batchSize, String what) {
-    return Mono.defer(
-        () -> {
+    return Mono.deferContextual(
+        ctx -> {
           List<List<Target>> batches = batches(targets, batchSize);
           long requested = batches.stream().mapToLong(List::size).sum();
           AtomicLong deleted = new AtomicLong();
           return Flux.fromIterable(batches)
-              .concatMap(batch -> deleteBatch(batch, deleted, 0), 0)
+              .concatMap(batch -> deleteBatch(batch, deleted, 0, ctx), 0)
               .then(Mono.fromSupplier(deleted::get))
               .onErrorMap(
                   e ->
@@ -123,7 +124,8 @@ public final class FileDeletion {
    * (the client's {@code maxRetries}), deletes those still there with a new mutation. With none
    * left it fails, the count having been made right by the check.
    */
-  private Mono<Void> deleteBatch(List<Target> batch, AtomicLong deleted, int resends) {
+  private Mono<Void> deleteBatch(
+      List<Target> batch, AtomicLong deleted, int resends, ContextView ctx) {
     Target first = batch.get(0);
     return files
         .delete(ids(batch), first.projectId(), describe(batch))
@@ -132,7 +134,7 @@ public final class FileDeletion {
         .onErrorResume(
             e -> {
               if (!isAmbiguous(e)) {
-                events.failed(WandbClientListener.Operation.GRAPHQL, e);
+                events.failed(WandbClientListener.Operation.GRAPHQL, e, ctx);
                 return Mono.error(e);
               }
               return Mono.delay(delayFor(e, resends))
@@ -144,11 +146,11 @@ public final class FileDeletion {
                           return Mono.<Void>empty();
                         }
                         if (resends >= retry.maxRetries()) {
-                          events.failed(WandbClientListener.Operation.GRAPHQL, e);
+                          events.failed(WandbClientListener.Operation.GRAPHQL, e, ctx);
                           return Mono.<Void>error(e);
                         }
-                        events.retried(WandbClientListener.Operation.GRAPHQL, e);
-                        return deleteBatch(left, deleted, resends + 1);
+                        events.retried(WandbClientListener.Operation.GRAPHQL, e, ctx);
+                        return deleteBatch(left, deleted, resends + 1, ctx);
                       });
             });
   }
