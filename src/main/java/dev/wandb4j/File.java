@@ -3,6 +3,7 @@ package dev.wandb4j;
 import dev.wandb4j.error.WandbDeleteException;
 import dev.wandb4j.internal.DownloadSpec;
 import dev.wandb4j.internal.FileData;
+import dev.wandb4j.internal.Journal;
 import dev.wandb4j.internal.Outcome;
 import io.netty.buffer.ByteBuf;
 import java.net.URI;
@@ -201,16 +202,16 @@ public final class File {
   }
 
   Mono<Outcome> downloadOutcome(Path root, DownloadOptions options) {
-    return downloadOutcome(root, options, null, null);
+    return downloadOutcome(root, options, null, null, null);
   }
 
   /**
    * As {@link #download(Path, DownloadOptions)}, for a bulk download: {@code written} hears the
-   * bytes on disk grow (on I/O threads), and {@code stop} ends the download, its part file removed
-   * first.
+   * bytes on disk grow (on I/O threads), {@code stop} ends the download, its part file removed
+   * first, and {@code journal} records what is complete in the folder.
    */
   Mono<Outcome> downloadOutcome(
-      Path root, DownloadOptions options, LongConsumer written, Mono<Void> stop) {
+      Path root, DownloadOptions options, LongConsumer written, Mono<Void> stop, Journal journal) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
     Consumer<DownloadProgress> listener = options.progress();
@@ -226,7 +227,9 @@ public final class File {
                 : (bytes, total, context) ->
                     listener.accept(new DownloadProgress(this, bytes, total, context)),
             written,
-            stop);
+            stop,
+            journal,
+            options.verifyExisting());
     return run.core()
         .downloader()
         .download(data, run.path().toString(), root, spec, this::refreshed);

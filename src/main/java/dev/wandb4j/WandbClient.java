@@ -131,6 +131,31 @@ public final class WandbClient implements AutoCloseable {
   }
 
   /**
+   * A handle on a project; no request is sent.
+   *
+   * @param path the project's path, in any form {@link ProjectPath#parse(String)} accepts
+   * @return the project
+   * @throws IllegalArgumentException if the path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public Project project(String path) {
+    return project(ProjectPath.parse(path, env.apply("WANDB_ENTITY")));
+  }
+
+  /**
+   * A handle on a project; no request is sent.
+   *
+   * @param path the project's path
+   * @return the project
+   * @throws IllegalStateException if the client is closed
+   */
+  public Project project(ProjectPath path) {
+    Objects.requireNonNull(path, "path");
+    core.ensureOpen();
+    return new Project(path, core);
+  }
+
+  /**
    * The API base URL this client talks to.
    *
    * @return the base URL, without a trailing slash

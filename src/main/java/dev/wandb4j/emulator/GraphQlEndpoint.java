@@ -67,14 +67,22 @@ final class GraphQlEndpoint {
                         .dataFetcher("name", e -> projectOf(e).name())
                         .dataFetcher("entityName", e -> projectOf(e).entity())
                         .dataFetcher("internalId", e -> projectOf(e).internalId())
-                        .dataFetcher("run", e -> projectOf(e).run(e.getArgument("name"))))
+                        .dataFetcher("run", e -> projectOf(e).run(e.getArgument("name")))
+                        .dataFetcher("runs", this::runs)
+                        .dataFetcher("runCount", this::runCount))
             .type(
                 "Run",
                 t ->
                     t.dataFetcher("id", e -> b64("Run:" + run(e).path()))
                         .dataFetcher("name", e -> run(e).path().runId())
-                        .dataFetcher("displayName", e -> run(e).path().runId())
-                        .dataFetcher("state", e -> "finished")
+                        .dataFetcher("displayName", e -> run(e).displayName())
+                        .dataFetcher("state", e -> run(e).state())
+                        .dataFetcher("createdAt", e -> time(run(e).createdAt()))
+                        .dataFetcher("heartbeatAt", e -> time(run(e).createdAt()))
+                        .dataFetcher("tags", e -> run(e).tags())
+                        .dataFetcher("group", e -> run(e).group())
+                        .dataFetcher("jobType", e -> run(e).jobType())
+                        .dataFetcher("config", e -> json(run(e).configValues()))
                         .dataFetcher("projectId", e -> run(e).projectId())
                         .dataFetcher("fileCount", e -> run(e).fileCount())
                         .dataFetcher("files", this::files))
@@ -263,6 +271,75 @@ final class GraphQlEndpoint {
       return Long.MIN_VALUE;
     }
   }
+
+  /** A project's runs: filtered, ordered, and paged by position, as W&amp;B's cursors are. */
+  private Object runs(DataFetchingEnvironment e) {
+    List<EmulatedRun> all;
+    try {
+      all = projectOf(e).runs(e.getArgument("filters"), e.getArgument("order"));
+    } catch (IllegalArgumentException bad) {
+      return error(e, "invalid filters: " + bad.getMessage());
+    }
+    String after = e.getArgument("after");
+    Integer first = e.getArgument("first");
+    int limit = first == null ? 50 : Math.max(0, Math.min(first, MAX_FIRST));
+    long start = 0;
+    if (after != null) {
+      long at = decodeRunCursor(after);
+      if (at < 0) {
+        return error(e, "invalid cursor");
+      }
+      start = at + 1;
+    }
+    List<Map<String, Object>> edges = new ArrayList<>();
+    for (long i = start; i < Math.min(all.size(), start + limit); i++) {
+      Map<String, Object> edge = new LinkedHashMap<>();
+      edge.put("node", all.get((int) i));
+      edge.put("cursor", b64("run-cursor:" + i));
+      edges.add(edge);
+    }
+    Map<String, Object> pageInfo = new LinkedHashMap<>();
+    pageInfo.put("hasNextPage", start + edges.size() < all.size());
+    pageInfo.put("hasPreviousPage", start > 0);
+    pageInfo.put("startCursor", edges.isEmpty() ? null : edges.get(0).get("cursor"));
+    pageInfo.put("endCursor", edges.isEmpty() ? after : edges.get(edges.size() - 1).get("cursor"));
+    Map<String, Object> conn = new LinkedHashMap<>();
+    conn.put("edges", edges);
+    conn.put("pageInfo", pageInfo);
+    return conn;
+  }
+
+  private Object runCount(DataFetchingEnvironment e) {
+    try {
+      return projectOf(e).runs(e.getArgument("filters"), null).size();
+    } catch (IllegalArgumentException bad) {
+      return error(e, "invalid filters: " + bad.getMessage());
+    }
+  }
+
+  private static long decodeRunCursor(String cursor) {
+    try {
+      String s = new String(Base64.getDecoder().decode(cursor), StandardCharsets.UTF_8);
+      return s.startsWith("run-cursor:") ? Long.parseLong(s.substring(11)) : -1;
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
+  private static String time(java.time.Instant t) {
+    return t == null ? null : t.toString().replace("Z", "");
+  }
+
+  private static String json(Map<String, Object> value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private Object deleteFiles(DataFetchingEnvironment e) {
     Map<String, Object> input = e.getArgument("input");

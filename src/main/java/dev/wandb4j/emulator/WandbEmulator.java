@@ -77,6 +77,7 @@ public final class WandbEmulator implements AutoCloseable {
   private final Map<Long, EmulatedFile> byId = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
   private final AtomicLong projectIds = new AtomicLong(40853574);
+  private final AtomicLong runsCreated = new AtomicLong();
   private final ConcurrentLinkedDeque<RecordedRequest> log = new ConcurrentLinkedDeque<>();
   private final GraphQlEndpoint graphQl;
   private final DisposableServer storage;
@@ -193,7 +194,8 @@ public final class WandbEmulator implements AutoCloseable {
         projects.computeIfAbsent(
             p.entity() + "/" + p.project(),
             k -> new Project(p.entity(), p.project(), projectIds.incrementAndGet()));
-    return project.runs.computeIfAbsent(p.runId(), id -> new EmulatedRun(this, p, project.id));
+    return project.runs.computeIfAbsent(
+        p.runId(), id -> new EmulatedRun(this, p, project.id, runsCreated.incrementAndGet()));
   }
 
   /**
@@ -711,6 +713,29 @@ public final class WandbEmulator implements AutoCloseable {
 
     EmulatedRun run(String runId) {
       return runs.get(runId);
+    }
+
+    /** The runs a filter selects, in an order such as {@code -created_at}. */
+    List<EmulatedRun> runs(String filters, String order) {
+      java.util.function.Predicate<Map<String, Object>> filter = RunFilter.compile(filters);
+      String o = order == null || order.isBlank() ? "-created_at" : order;
+      boolean descending = o.startsWith("-");
+      String field = o.startsWith("+") || o.startsWith("-") ? o.substring(1) : o;
+      java.util.Comparator<EmulatedRun> byField =
+          java.util.Comparator.comparing(
+              r -> {
+                Object v = r.document().get(field);
+                return v == null ? "" : String.valueOf(v);
+              });
+      java.util.Comparator<EmulatedRun> cmp = byField.thenComparingLong(EmulatedRun::created);
+      List<EmulatedRun> out = new ArrayList<>();
+      for (EmulatedRun r : runs.values()) {
+        if (filter.test(r.document())) {
+          out.add(r);
+        }
+      }
+      out.sort(descending ? cmp.reversed() : cmp);
+      return out;
     }
   }
 

@@ -12,7 +12,23 @@ public final class Dtos {
 
   record ProjectData(ProjectDto project) {}
 
-  record ProjectDto(RunDto run) {}
+  record ProjectDto(RunDto run, Long runCount, RunConnectionDto runs) {}
+
+  record RunConnectionDto(List<RunEdgeDto> edges, PageInfoDto pageInfo) {}
+
+  record RunEdgeDto(RunNodeDto node, String cursor) {}
+
+  record RunNodeDto(
+      String id,
+      String name,
+      String displayName,
+      String state,
+      String createdAt,
+      String heartbeatAt,
+      List<String> tags,
+      String group,
+      String jobType,
+      Long projectId) {}
 
   record RunDto(Long projectId, Long fileCount, FileConnectionDto files) {}
 

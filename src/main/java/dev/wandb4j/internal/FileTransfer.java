@@ -99,6 +99,9 @@ final class FileTransfer {
     }
     if (present != null) {
       if (spec.sync() && unchanged(present)) {
+        if (spec.journal() != null) {
+          spec.journal().completed(file.name(), file.size(), file.md5(), target);
+        }
         return new Outcome(target, Outcome.Kind.UNCHANGED, 0);
       }
       if (!spec.replace() && !spec.sync()) {
@@ -114,8 +117,16 @@ final class FileTransfer {
     return null;
   }
 
-  /** Whether the target already has this file's size and MD5. */
+  /**
+   * Whether the target already has this file's size and MD5: recorded so in the journal and not
+   * changed since, or else read and hashed.
+   */
   private boolean unchanged(BasicFileAttributes present) throws IOException {
+    if (spec.journal() != null
+        && !spec.verifyExisting()
+        && spec.journal().isComplete(file.name(), file.size(), file.md5(), present)) {
+      return true;
+    }
     return present.isRegularFile()
         && file.size() >= 0
         && present.size() == file.size()
@@ -264,6 +275,9 @@ final class FileTransfer {
                         () -> {
                           try {
                             part.commit(target, size, replace, spec.durable());
+                            if (spec.journal() != null && spec.sync() && md5 != null) {
+                              spec.journal().completed(file.name(), size, file.md5(), target);
+                            }
                           } catch (FileAlreadyExistsException e) {
                             throw e;
                           } catch (IOException e) {

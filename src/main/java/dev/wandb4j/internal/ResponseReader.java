@@ -172,16 +172,151 @@ final class ResponseReader {
     }
     expectObject(p, "project");
     Dtos.RunDto run = null;
+    Long runCount = null;
+    Dtos.RunConnectionDto runs = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
-      if (field.equals("run")) {
-        run = run(p);
+      switch (field) {
+        case "run":
+          run = run(p);
+          break;
+        case "runCount":
+          runCount = number(p, field);
+          break;
+        case "runs":
+          runs = runs(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return new Dtos.ProjectDto(run, runCount, runs);
+  }
+
+  // ---- a project's runs: {"edges": [{"node": {...}, "cursor": ...}], "pageInfo": {...}}
+
+  private static Dtos.RunConnectionDto runs(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "runs");
+    List<Dtos.RunEdgeDto> edges = null;
+    Dtos.PageInfoDto pageInfo = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("edges")) {
+        edges = runEdges(p);
+      } else if (field.equals("pageInfo")) {
+        pageInfo = pageInfo(p);
       } else {
         p.skipChildren();
       }
     }
-    return new Dtos.ProjectDto(run);
+    return new Dtos.RunConnectionDto(edges, pageInfo);
+  }
+
+  private static List<Dtos.RunEdgeDto> runEdges(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectArray(p, "edges");
+    List<Dtos.RunEdgeDto> edges = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == JsonToken.VALUE_NULL) {
+        edges.add(null);
+        continue;
+      }
+      expectObject(p, "an edge");
+      Dtos.RunNodeDto node = null;
+      String cursor = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        if (field.equals("node")) {
+          node = runNode(p);
+        } else if (field.equals("cursor")) {
+          cursor = text(p, field);
+        } else {
+          p.skipChildren();
+        }
+      }
+      edges.add(new Dtos.RunEdgeDto(node, cursor));
+    }
+    return edges;
+  }
+
+  private static Dtos.RunNodeDto runNode(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "node");
+    String id = null;
+    String name = null;
+    String displayName = null;
+    String state = null;
+    String createdAt = null;
+    String heartbeatAt = null;
+    List<String> tags = null;
+    String group = null;
+    String jobType = null;
+    Long projectId = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "id":
+          id = text(p, field);
+          break;
+        case "name":
+          name = text(p, field);
+          break;
+        case "displayName":
+          displayName = text(p, field);
+          break;
+        case "state":
+          state = text(p, field);
+          break;
+        case "createdAt":
+          createdAt = text(p, field);
+          break;
+        case "heartbeatAt":
+          heartbeatAt = text(p, field);
+          break;
+        case "tags":
+          tags = strings(p, field);
+          break;
+        case "group":
+          group = text(p, field);
+          break;
+        case "jobType":
+          jobType = text(p, field);
+          break;
+        case "projectId":
+          projectId = number(p, field);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return new Dtos.RunNodeDto(
+        id, name, displayName, state, createdAt, heartbeatAt, tags, group, jobType, projectId);
+  }
+
+  private static List<String> strings(JsonParser p, String field) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectArray(p, field);
+    List<String> values = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      String v = text(p, field);
+      if (v != null) {
+        values.add(v);
+      }
+    }
+    return values;
   }
 
   private static Dtos.RunDto run(JsonParser p) throws IOException {
