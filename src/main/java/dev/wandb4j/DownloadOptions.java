@@ -265,12 +265,12 @@ public final class DownloadOptions {
     }
 
     /**
-     * Receives progress at most ten times a second, and exactly once at 100% when the file is in
-     * place, before the download completes. Calls come off the client's I/O threads (on Reactor's
-     * {@code boundedElastic} scheduler), in order and one at a time, so a slow callback delays only
-     * its own later calls, never a download; while one runs, newer reports replace each other and
-     * only the latest is delivered next. If it throws, the download fails with that exception.
-     * Default: none.
+     * Receives progress at most ten times a second, and exactly once at 100% when the file is
+     * complete and verified, just before it is moved into place. Calls come off the client's I/O
+     * threads (on Reactor's {@code boundedElastic} scheduler), in order and one at a time, so a
+     * slow callback delays only its own later calls, never a download; while one runs, newer
+     * reports replace each other and only the latest is delivered next. If it throws, the download
+     * fails with that exception and nothing is moved into place. Default: none.
      *
      * @param listener the listener, or {@code null} for none
      * @return this builder

@@ -178,14 +178,15 @@ public final class File {
   /**
    * Downloads the file to {@code root/name}, creating parent folders.
    *
-   * <p>The body streams from the network into {@code <name>.part} beside the target, with no copy
-   * on the Java heap and a bounded number of writes in flight, so memory stays flat whatever the
-   * size and a slow disk slows the socket. A broken connection is resumed from the bytes already
-   * written with a {@code Range} request. The size, and unless disabled the MD5, are checked before
-   * the part file is forced to disk and moved into place atomically, and the folder forced after
-   * it: the final path never holds a partial or unverified file, even after a power cut. On error
-   * or cancel the part file is removed. A part file left by a process that was killed is picked up
-   * by the next download of the same file, which continues from what it holds.
+   * <p>The body streams from the network into a part file beside the target ({@code
+   * <name>.wandb4j-part}), with no copy on the Java heap and a bounded number of writes in flight,
+   * so memory stays flat whatever the size and a slow disk slows the socket. A broken connection is
+   * resumed from the bytes already written with a {@code Range} request. The size, and unless
+   * disabled the MD5, are checked before the part file is forced to disk and moved into place
+   * atomically, and the folder forced after it: the final path never holds a partial or unverified
+   * file, even after a power cut. On error or cancel the part file is removed. A part file left by
+   * a process that was killed is picked up by the next download of the same file, which continues
+   * from what it holds.
    *
    * <p>Errors: {@link java.nio.file.FileAlreadyExistsException} when the target exists and neither
    * {@code replace} nor {@code existOk} is set; {@link dev.wandb4j.error.WandbTransferException}
@@ -261,7 +262,7 @@ public final class File {
    * @throws IllegalArgumentException if the range lies outside the file
    */
   public Flux<ByteBuf> content(long offset, long length) {
-    if (offset < 0 || length < 0 || offset + length > data.size()) {
+    if (offset < 0 || length < 0 || length > data.size() - offset) {
       throw new IllegalArgumentException(
           "Range "
               + offset

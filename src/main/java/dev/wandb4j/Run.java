@@ -202,7 +202,9 @@ public final class Run {
    * @param files the files to delete
    * @param batchSize files per mutation, from 1 to 1000
    * @return the number of files deleted: those W&amp;B confirmed, and those found gone after a
-   *     mutation whose answer was lost
+   *     mutation whose answer was lost. A file of the publisher that someone else had already
+   *     deleted counts too when W&amp;B confirms deleting its ID, as it does for IDs it no longer
+   *     has.
    */
   public Mono<Long> deleteFiles(Publisher<File> files, int batchSize) {
     Objects.requireNonNull(files, "files");

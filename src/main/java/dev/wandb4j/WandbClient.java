@@ -166,10 +166,11 @@ public final class WandbClient implements AutoCloseable {
 
   /**
    * Closes the client: requests made afterwards fail with {@link IllegalStateException}, downloads
-   * in flight are stopped and remove their part files, and the pool the client created is then
-   * disposed, in the background, as Reactor Netty's own {@code dispose()} does. Idempotent and
-   * non-blocking, so it is safe on any thread; use {@link #closeAsync()} to wait until all of that
-   * is done.
+   * in flight are stopped (each removes its part file, or keeps it with its version record when a
+   * later download of the same file can continue from it: files of 8 MiB or more with an MD5), and
+   * the pool the client created is then disposed, in the background, as Reactor Netty's own {@code
+   * dispose()} does. Idempotent and non-blocking, so it is safe on any thread; use {@link
+   * #closeAsync()} to wait until all of that is done.
    */
   @Override
   public void close() {
@@ -178,8 +179,8 @@ public final class WandbClient implements AutoCloseable {
 
   /**
    * Closes the client without blocking: new requests are refused at once, downloads in flight are
-   * stopped, and the returned {@code Mono} completes once each has removed its part file and the
-   * pool the client created is released. Idempotent.
+   * stopped, and the returned {@code Mono} completes once each has removed (or, when resumable,
+   * kept) its part file and the pool the client created is released. Idempotent.
    *
    * @return completes when the downloads have cleaned up and what the client created is released
    */

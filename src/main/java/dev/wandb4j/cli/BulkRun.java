@@ -69,8 +69,10 @@ final class BulkRun {
         new Thread(
             () -> {
               if (done.getCount() > 0) {
-                d.dispose();
+                // Closing first: downloads stopped by the client keep a part file that running
+                // again can continue from; cancelled ones would remove theirs.
                 client.closeAsync().block(CLEANUP);
+                d.dispose();
                 printer.finish();
                 main.err.println("Interrupted: downloads in flight were cancelled and cleaned up.");
                 main.err.flush();

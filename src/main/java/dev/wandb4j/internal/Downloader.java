@@ -130,7 +130,9 @@ public final class Downloader {
                       null,
                       false);
                 }
-                wholeBody = start != TransferState.Start.AT_OFFSET;
+                // A 206 body starts at the offset asked for, whatever version it is of; any other
+                // starts at byte 0 and is read up to the offset.
+                wholeBody = res.status().code() != 206;
                 skip = wholeBody ? offset : 0;
               },
               what)

@@ -436,10 +436,8 @@ public final class FilesApi {
               if (data.deleteFiles() == null
                   || !Boolean.TRUE.equals(data.deleteFiles().success())) {
                 return Mono.error(
-                    new WandbException(
-                        "W&B did not confirm the deletion of " + what + "; list the run to check",
-                        null,
-                        false));
+                    new Unconfirmed(
+                        "W&B did not confirm the deletion of " + what + "; list the run to check"));
               }
               return Mono.just((long) ids.size());
             });
@@ -451,5 +449,14 @@ public final class FilesApi {
     vars.put("entity", run.entity());
     vars.put("name", run.runId());
     return vars;
+  }
+
+  /** W&amp;B answered a deletion without confirming it: an answer, not a lost one. */
+  static final class Unconfirmed extends WandbException {
+    private static final long serialVersionUID = 1L;
+
+    Unconfirmed(String message) {
+      super(message, null, false);
+    }
   }
 }

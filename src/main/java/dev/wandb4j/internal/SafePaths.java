@@ -86,7 +86,9 @@ public final class SafePaths {
         if (segment.equals(".") || segment.equals("..")) {
           return "it has a '" + segment + "' segment";
         }
-        if (segment.contains(RESERVED)) {
+        // Case-insensitively: on macOS and Windows, X.WANDB4J-PART is the same file as
+        // X.wandb4j-part.
+        if (segment.toLowerCase(java.util.Locale.ROOT).contains(RESERVED)) {
           return "names with '" + RESERVED + "' in them are kept for the client's own files";
         }
         start = i + 1;
