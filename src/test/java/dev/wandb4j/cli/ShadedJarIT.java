@@ -62,8 +62,32 @@ class ShadedJarIT {
       ZipEntry licence = jar.getEntry("META-INF/LICENSE");
       assertThat(licence).isNotNull();
       assertThat(new String(jar.getInputStream(licence).readAllBytes(), StandardCharsets.UTF_8))
-          .contains("Apache License")
-          .contains("Version 2.0");
+          .isEqualTo(Files.readString(Path.of("LICENSE")));
+    }
+  }
+
+  @Test
+  void theLibraryJarAndThePomDeclareTheApacheLicence() throws Exception {
+    assertThat(Files.readString(Path.of("LICENSE")))
+        .contains("Apache License")
+        .contains("Version 2.0, January 2004");
+    String pom = Files.readString(Path.of("pom.xml"));
+    assertThat(pom.substring(pom.indexOf("<licenses>"), pom.indexOf("</licenses>")))
+        .contains("<name>Apache-2.0</name>")
+        .contains("https://www.apache.org/licenses/LICENSE-2.0.txt");
+    List<Path> libraryJars;
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of("target"))) {
+      libraryJars =
+          files
+              .filter(p -> p.getFileName().toString().matches("wandb4j-[0-9].*[0-9T]\\.jar"))
+              .toList();
+    }
+    assertThat(libraryJars).hasSize(1);
+    try (JarFile library = new JarFile(libraryJars.get(0).toFile())) {
+      ZipEntry licence = library.getEntry("META-INF/LICENSE");
+      assertThat(licence).isNotNull();
+      assertThat(new String(library.getInputStream(licence).readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(Files.readString(Path.of("LICENSE")));
     }
   }
 
@@ -89,6 +113,18 @@ class ShadedJarIT {
     }
   }
 
+  @Test
+  void theJarRunsTheDemoWithItsOwnEmulator(@TempDir Path dir) throws Exception {
+    Path root = dir.resolve("demo");
+    Run demo =
+        java(
+            dir, null, "demo", "--root", root.toString(), "--images", "6", "--checkpoint-mib", "1");
+    assertThat(demo.status()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("Downloaded 34 files").contains("verified");
+    assertThat(demo.err()).isEmpty();
+    assertThat(Files.size(root.resolve("checkpoints/model_epoch_9.ckpt"))).isEqualTo(1 << 20);
+  }
+
   record Run(int status, String out, String err) {}
 
   private static Run java(Path dir, WandbEmulator emu, String... args) throws Exception {
@@ -97,7 +133,9 @@ class ShadedJarIT {
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
-    command.addAll(List.of("--base-url", emu.baseUrl(), "--api-key", emu.apiKey()));
+    if (emu != null) {
+      command.addAll(List.of("--base-url", emu.baseUrl(), "--api-key", emu.apiKey()));
+    }
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Process p =
