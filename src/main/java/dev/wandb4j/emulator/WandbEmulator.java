@@ -644,21 +644,22 @@ public final class WandbEmulator implements AutoCloseable {
                         .subscribeOn(workers);
               }
               Duration latency = faults.graphQlLatency();
-              return result.flatMap(
-                  r -> {
-                    byte[] json;
-                    try {
-                      json = JSON.writeValueAsBytes(r);
-                    } catch (IOException e) {
-                      return res.status(500).send().then();
-                    }
-                    Mono<Void> send =
-                        res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                            .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(json.length))
-                            .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json)))
-                            .then();
-                    return latency.isZero() ? send : Mono.delay(latency).then(send);
-                  });
+              return onLoop(res, result)
+                  .flatMap(
+                      r -> {
+                        byte[] json;
+                        try {
+                          json = JSON.writeValueAsBytes(r);
+                        } catch (IOException e) {
+                          return res.status(500).send().then();
+                        }
+                        Mono<Void> send =
+                            res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(json.length))
+                                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json)))
+                                .then();
+                        return latency.isZero() ? send : Mono.delay(latency).then(send);
+                      });
             });
   }
 
@@ -752,8 +753,23 @@ public final class WandbEmulator implements AutoCloseable {
   }
 
   private Publisher<Void> serve(HttpServerRequest req, HttpServerResponse res, EmulatedFile f) {
-    return Mono.fromCompletionStage(f.md5Async())
-        .flatMap(md5 -> Mono.from(serve(req, res, f, "\"" + md5 + "\"")));
+    java.util.concurrent.CompletableFuture<String> md5 = f.md5Async();
+    if (md5.isDone() && !md5.isCompletedExceptionally()) {
+      return serve(req, res, f, "\"" + md5.join() + "\"");
+    }
+    return onLoop(res, Mono.fromCompletionStage(md5))
+        .flatMap(m -> Mono.from(serve(req, res, f, "\"" + m + "\"")));
+  }
+
+  /**
+   * Continues on the connection's event loop: a response is begun there, not on the worker thread
+   * that completed what it waited for, so that it cannot race the next request on the connection.
+   */
+  private static <T> Mono<T> onLoop(HttpServerResponse res, Mono<T> work) {
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Executor> loop =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    res.withConnection(c -> loop.set(c.channel().eventLoop()));
+    return loop.get() == null ? work : work.publishOn(Schedulers.fromExecutor(loop.get()));
   }
 
   private Publisher<Void> serve(
