@@ -6,10 +6,13 @@ import dev.wandb4j.DownloadResult;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Run;
 import dev.wandb4j.WandbClient;
+import dev.wandb4j.error.WandbException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.Disposable;
@@ -36,9 +39,11 @@ final class BulkRun {
       Path root,
       FileQuery query,
       DownloadOptions options,
-      int concurrency)
+      int concurrency,
+      Requested requested)
       throws InterruptedException {
-    ProgressPrinter printer = new ProgressPrinter(main.out, main.terminal, main.quiet);
+    ProgressPrinter printer =
+        new ProgressPrinter(main.out, main.terminal, main.quiet, main.console.columns());
     List<DownloadResult> results = new ArrayList<>();
     AtomicReference<Throwable> error = new AtomicReference<>();
     AtomicReference<BulkProgress> last = new AtomicReference<>();
@@ -91,13 +96,33 @@ final class BulkRun {
       }
     }
     printer.finish();
-    if (error.get() != null) {
-      throw asRuntime(error.get());
+    Throwable e = error.get();
+    boolean stopped = false;
+    if (e != null) {
+      // With --fail-fast the error is that of the failed file, which is among the results.
+      stopped = options.failFast() && results.stream().anyMatch(r -> r.error() == e);
+      if (!stopped) {
+        throw asRuntime(e);
+      }
     }
-    return summarize(results, Duration.ofNanos(System.nanoTime() - start));
+    Set<String> missing = requested.names();
+    for (DownloadResult r : results) {
+      missing.remove(r.file().name());
+    }
+    if (results.isEmpty() && missing.isEmpty()) {
+      main.out.println(requested.nothing(run));
+      main.out.flush();
+      return Main.OK;
+    }
+    int code =
+        results.isEmpty()
+            ? Main.OK
+            : summarize(results, options, Duration.ofNanos(System.nanoTime() - start), stopped);
+    return requested.reportMissing(main, missing, run, code);
   }
 
-  private int summarize(List<DownloadResult> results, Duration took) {
+  private int summarize(
+      List<DownloadResult> results, DownloadOptions options, Duration took, boolean stopped) {
     long downloaded = 0;
     long bytes = 0;
     long skipped = 0;
@@ -116,27 +141,57 @@ final class BulkRun {
       }
     }
     double seconds = Math.max(took.toNanos() / 1e9, 1e-9);
-    main.out.printf(
-        "Downloaded %d files (%s) in %s, %s; %d already up to date; %d failed.%n",
-        downloaded,
-        Format.bytes(bytes),
-        Format.duration(took),
-        Format.rate(bytes / seconds),
-        skipped,
-        failed.size());
-    main.out.flush();
-    if (!failed.isEmpty()) {
-      for (DownloadResult r : failed) {
-        main.err.println("  FAILED " + r.file().name() + ": " + Main.oneLine(r.error()));
-      }
-      main.err.println("Run the same command again to retry the failed files.");
-      main.err.flush();
-      return Main.TRANSFER;
+    StringBuilder summary =
+        new StringBuilder("Downloaded ")
+            .append(Format.count(downloaded, "file"))
+            .append(" (")
+            .append(Format.bytes(bytes))
+            .append(") in ")
+            .append(Format.duration(took))
+            .append(", ")
+            .append(Format.rate(bytes / seconds));
+    if (options.sync()) {
+      summary.append("; ").append(skipped).append(" already up to date");
+    } else if (options.existOk()) {
+      summary.append("; ").append(skipped).append(" already there, kept unchecked");
     }
-    return Main.OK;
+    summary.append("; ").append(failed.size()).append(" failed.");
+    main.out.println(summary);
+    main.out.flush();
+    if (failed.isEmpty()) {
+      return Main.OK;
+    }
+    long retryable = 0;
+    for (DownloadResult r : failed) {
+      main.err.println(
+          "  FAILED "
+              + Names.escape(r.file().name())
+              + ": "
+              + Names.escape(Main.oneLine(r.error())));
+      if (r.error() instanceof WandbException && ((WandbException) r.error()).isRetryable()) {
+        retryable++;
+      }
+    }
+    if (stopped) {
+      main.err.println(
+          "Stopped at the first failure (--fail-fast): files not started were left alone.");
+    }
+    if (retryable > 0) {
+      main.err.println(
+          "Run the same command again to retry the "
+              + Format.count(retryable, "file")
+              + " that may succeed then (complete files are skipped).");
+    }
+    main.err.flush();
+    return Main.TRANSFER;
   }
 
   private static RuntimeException asRuntime(Throwable t) {
-    return t instanceof RuntimeException ? (RuntimeException) t : new IllegalStateException(t);
+    if (t instanceof RuntimeException) {
+      return (RuntimeException) t;
+    }
+    return t instanceof IOException
+        ? new java.io.UncheckedIOException((IOException) t)
+        : new IllegalStateException(t);
   }
 }

@@ -315,6 +315,10 @@ public final class EmulatedRun {
     return out;
   }
 
+  WandbEmulator emulator() {
+    return emulator;
+  }
+
   @Override
   public String toString() {
     return "EmulatedRun{" + path + "}";

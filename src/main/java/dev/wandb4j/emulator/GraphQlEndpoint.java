@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /** Executes W&amp;B GraphQL operations over the emulator's runs with graphql-java. */
@@ -105,7 +106,11 @@ final class GraphQlEndpoint {
             .build();
   }
 
-  Map<String, Object> execute(String query, Map<String, Object> variables, String operationName) {
+  /**
+   * Executes an operation; data fetchers that wait for a digest complete it later, off the loop.
+   */
+  CompletableFuture<Map<String, Object>> execute(
+      String query, Map<String, Object> variables, String operationName) {
     ExecutionInput.Builder input =
         ExecutionInput.newExecutionInput()
             .query(query == null ? "" : query)
@@ -113,8 +118,7 @@ final class GraphQlEndpoint {
     if (operationName != null && !operationName.isEmpty()) {
       input.operationName(operationName);
     }
-    ExecutionResult result = graphQl.execute(input.build());
-    return result.toSpecification();
+    return graphQl.executeAsync(input.build()).thenApply(ExecutionResult::toSpecification);
   }
 
   /**
@@ -171,8 +175,8 @@ final class GraphQlEndpoint {
       return file == null ? 0 : file.size();
     }
 
-    String md5() {
-      return file == null ? "0" : file.md5();
+    CompletableFuture<String> md5() {
+      return file == null ? CompletableFuture.completedFuture("0") : file.md5Async();
     }
 
     String mimetype() {
@@ -218,10 +222,7 @@ final class GraphQlEndpoint {
       int end = Math.min(names.size(), start + limit);
       for (int i = start; i < end; i++) {
         EmulatedFile f = run.file(names.get(i));
-        edges.add(
-            edge(
-                f == null ? new Node(null, names.get(i), b64("File:missing"), null, null) : node(f),
-                i));
+        edges.add(edge(f == null ? missing(run, names.get(i)) : node(f), i));
       }
       hasNext = end < names.size();
     } else {
@@ -251,6 +252,19 @@ final class GraphQlEndpoint {
 
   private Node node(EmulatedFile f) {
     return new Node(f, null, f.id(), emulator.apiFileUrl(f), emulator.signedUrl(f));
+  }
+
+  /**
+   * W&amp;B's answer for a requested name the run does not have: a File whose md5 is {@code "0"},
+   * with every non-null field of the schema filled in. Both URLs are well-formed and answer 404.
+   */
+  private Node missing(EmulatedRun run, String name) {
+    return new Node(
+        null,
+        name,
+        b64("File:missing:" + run.path() + "/" + name),
+        emulator.apiFileUrl(run.path(), name),
+        emulator.signedMissingUrl());
   }
 
   private static Map<String, Object> edge(Node node, long position) {

@@ -11,15 +11,20 @@ import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
 import dev.wandb4j.error.WandbDeleteException;
 import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Duration;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The code shown in README.md, kept here so that the compiler checks it. Each method is one
- * snippet; the test build compiles them, so the README never shows code that does not build.
+ * The code shown in README.md, kept here so that the compiler checks it. Each snippet lies between
+ * a {@code // --- name} line and a {@code // --- end} line; {@code ReadmeTest} checks that the
+ * README's Java blocks are exactly these snippets, so the README never shows code that does not
+ * build.
  */
 public final class ReadmeExamples {
   private ReadmeExamples() {}
@@ -111,8 +116,8 @@ public final class ReadmeExamples {
             16,
             p ->
                 System.out.printf(
-                    "%d/%d files, %.1f MB/s%n",
-                    p.filesDone(), p.filesTotal(), p.bytesPerSecond() / 1e6))
+                    "%d/%d files, %.1f MiB/s%n",
+                    p.filesDone(), p.filesTotal(), p.bytesPerSecond() / (1 << 20)))
         .filter(DownloadResult::isFailed)
         .doOnNext(r -> System.err.println(r.file().name() + ": " + r.error().getMessage()))
         .blockLast();
@@ -159,6 +164,25 @@ public final class ReadmeExamples {
     }
     loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block();
     System.exit(0); // HotSpot waits up to 0.3 s at exit for threads still in native code
+    // --- end
+  }
+
+  static Path checkedExceptions(Run run, Path root) throws IOException {
+    // --- unwrap
+    try {
+      return run.file("model.ckpt").flatMap(f -> f.download(root)).block();
+    } catch (RuntimeException e) {
+      // block() wraps a checked exception, such as the FileAlreadyExistsException of a file
+      // that is already there, in a RuntimeException; Exceptions.unwrap gives it back.
+      Throwable cause = Exceptions.unwrap(e);
+      if (cause instanceof FileAlreadyExistsException) {
+        return root.resolve("model.ckpt"); // keep the one we have
+      }
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      throw e;
+    }
     // --- end
   }
 }

@@ -121,12 +121,15 @@ class SpringIntegrationTest {
 
   @Test
   void aMissingFileIsNotFound() {
-    web()
-        .get()
-        .uri("/runs/acme/proj/r1/files/nope.bin")
-        .exchange()
-        .expectStatus()
-        .is5xxServerError();
+    EMU.clearRequests();
+    web().get().uri("/runs/acme/proj/r1/files/nope.bin").exchange().expectStatus().isNotFound();
+    assertThat(EMU.requests())
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.operationName()).isEqualTo("RunFiles");
+              assertThat(q.variables().get("fileNames")).isEqualTo(java.util.List.of("nope.bin"));
+            });
   }
 
   @Test
