@@ -56,7 +56,8 @@ public final class Project {
 
   /**
    * The runs a query selects, in its order. Pages are fetched as downstream demand needs them: a
-   * subscriber that requests one run causes one page request. Fails with {@link
+   * subscriber that requests one run causes one page request, and the next page is asked for once
+   * the last run of the current one has been emitted. Fails with {@link
    * dev.wandb4j.error.WandbNotFoundException} if the project does not exist.
    *
    * <p>W&amp;B's cursors are positions in the ordered listing: runs created while a listing pages

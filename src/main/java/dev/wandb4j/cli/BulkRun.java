@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 /**
  * Runs one bulk download for the command line: shows progress, prints a summary, and on Ctrl-C
@@ -32,7 +35,7 @@ final class BulkRun {
     this.main = main;
   }
 
-  /** Downloads, prints the summary, and returns the exit code. */
+  /** Downloads a run's files, prints the summary, and returns the exit code. */
   int download(
       WandbClient client,
       Run run,
@@ -42,6 +45,31 @@ final class BulkRun {
       int concurrency,
       Requested requested)
       throws InterruptedException {
+    return download(
+        client,
+        progress -> run.downloadAll(root, query, options, concurrency, progress),
+        options,
+        requested,
+        run);
+  }
+
+  /**
+   * Downloads what {@code start} downloads, with a progress line, prints the summary, and returns
+   * the exit code.
+   *
+   * @param client the client, closed on Ctrl-C so that downloads in flight stop cleanly
+   * @param starter starts the download, given the progress listener
+   * @param options the options it was started with
+   * @param requested what was asked for by name
+   * @param run the run when one run is downloaded, for the names it does not have; else null
+   */
+  int download(
+      WandbClient client,
+      Function<Consumer<BulkProgress>, Flux<DownloadResult>> starter,
+      DownloadOptions options,
+      Requested requested,
+      Run run)
+      throws InterruptedException {
     ProgressPrinter printer =
         new ProgressPrinter(main.out, main.terminal, main.quiet, main.console.columns());
     List<DownloadResult> results = new ArrayList<>();
@@ -50,11 +78,8 @@ final class BulkRun {
     CountDownLatch done = new CountDownLatch(1);
     long start = System.nanoTime();
     Disposable d =
-        run.downloadAll(
-                root,
-                query,
-                options,
-                concurrency,
+        starter
+            .apply(
                 p -> {
                   last.set(p);
                   printer.update(p);
@@ -110,7 +135,7 @@ final class BulkRun {
       missing.remove(r.file().name());
     }
     if (results.isEmpty() && missing.isEmpty()) {
-      main.out.println(requested.nothing(run));
+      main.out.println(run == null ? requested.nothingInProject() : requested.nothing(run));
       main.out.flush();
       return Main.OK;
     }
@@ -118,7 +143,7 @@ final class BulkRun {
         results.isEmpty()
             ? Main.OK
             : summarize(results, options, Duration.ofNanos(System.nanoTime() - start), stopped);
-    return requested.reportMissing(main, missing, run, code);
+    return run == null ? code : requested.reportMissing(main, missing, run, code);
   }
 
   private int summarize(
@@ -127,7 +152,9 @@ final class BulkRun {
     long bytes = 0;
     long skipped = 0;
     List<DownloadResult> failed = new ArrayList<>();
+    Set<String> runs = new java.util.HashSet<>();
     for (DownloadResult r : results) {
+      runs.add(r.file().run().path().runId());
       switch (r.status()) {
         case DOWNLOADED:
           downloaded++;
@@ -146,7 +173,9 @@ final class BulkRun {
             .append(Format.count(downloaded, "file"))
             .append(" (")
             .append(Format.bytes(bytes))
-            .append(") in ")
+            .append(")")
+            .append(runs.size() > 1 ? " of " + Format.count(runs.size(), "run") : "")
+            .append(" in ")
             .append(Format.duration(took))
             .append(", ")
             .append(Format.rate(bytes / seconds));
@@ -163,9 +192,10 @@ final class BulkRun {
     }
     long retryable = 0;
     for (DownloadResult r : failed) {
+      String where = runs.size() > 1 ? r.file().run().path().runId() + "/" : "";
       main.err.println(
           "  FAILED "
-              + Names.escape(r.file().name())
+              + Names.escape(where + r.file().name())
               + ": "
               + Names.escape(Main.oneLine(r.error())));
       if (r.error() instanceof WandbException && ((WandbException) r.error()).isRetryable()) {

@@ -1,6 +1,9 @@
 package dev.wandb4j.cli;
 
 import dev.wandb4j.DownloadOptions;
+import dev.wandb4j.FileQuery;
+import dev.wandb4j.Project;
+import dev.wandb4j.RunQuery;
 import dev.wandb4j.WandbClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,11 +20,14 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "download",
     description = {
-      "Download a run's files into a folder, several at a time.",
+      "Download a run's files, or every run's files of a project, into a folder, several at a",
+      "time; a project's runs go into ROOT/<run ID>/.",
       "Each file is written to a part file beside its target, its size and MD5 verified, then",
       "moved into place: an interrupted run never leaves a half-written file.",
-      "Running the same command again skips the files already complete (same size and MD5)",
-      "and fetches the rest, like rsync or aws s3 sync; --replace downloads every file again.",
+      "Running the same command again skips the files already complete (same size and MD5;",
+      "files it completed before are known from a journal in each folder and not read again)",
+      "and fetches the rest, like rsync or aws s3 sync; a large file cut short by Ctrl-C or a",
+      "crash continues from where it stopped. --replace downloads every file again.",
       "A --name the run does not have is reported after the others, and the exit code is 4."
     },
     mixinStandardHelpOptions = true)
@@ -30,8 +36,14 @@ final class DownloadCommand implements Callable<Integer> {
 
   @Mixin Connection connection;
 
-  @Parameters(paramLabel = "RUN", description = "entity/project/runId or the run's URL")
+  @Parameters(
+      paramLabel = "RUN|PROJECT",
+      description =
+          "entity/project/runId or the run's URL; or entity/project (or the project's URL) for"
+              + " every run of the project")
   String run;
+
+  @Mixin RunFilterOptions runs = new RunFilterOptions();
 
   @Option(
       names = "--root",
@@ -55,6 +67,20 @@ final class DownloadCommand implements Callable<Integer> {
 
   @Option(names = "--no-verify", description = "Skip the MD5 check (the size is always checked).")
   boolean noVerify;
+
+  @Option(
+      names = "--verify-existing",
+      description =
+          "Read and hash every file that is already there, even those the journal records as"
+              + " complete and unchanged.")
+  boolean verifyExisting;
+
+  @Option(
+      names = "--no-fsync",
+      description =
+          "Do not force files to disk before moving them into place (faster; a power cut may"
+              + " then leave a short file).")
+  boolean noFsync;
 
   @Option(
       names = "--fail-fast",
@@ -96,8 +122,34 @@ final class DownloadCommand implements Callable<Integer> {
             .existOk(mode.existOk)
             .sync(!mode.replace && !mode.existOk)
             .verifyChecksum(!noVerify)
+            .verifyExisting(verifyExisting)
+            .durable(!noFsync)
             .failFast(failFast)
             .build();
+    if (Target.isProject(run)) {
+      if (selection != null && selection.names != null) {
+        throw new IllegalArgumentException(
+            "--name selects files of one run; with a project, select files with --pattern");
+      }
+      RunQuery runQuery = runs.query(RunQuery.DEFAULT_PER_PAGE);
+      FileQuery fileQuery = Selection.query(selection, 1000);
+      try (WandbClient client = main.client(connection, run)) {
+        Project project = client.project(run);
+        return new BulkRun(main)
+            .download(
+                client,
+                progress ->
+                    project.downloadAll(root, runQuery, fileQuery, options, concurrency, progress),
+                options,
+                new Requested(selection),
+                null);
+      }
+    }
+    if (runs.given()) {
+      throw new IllegalArgumentException(
+          "--runs-filter, --state, --tag, --created-after/--created-before and --oldest-first"
+              + " select runs of a project: give entity/project instead of a run");
+    }
     try (WandbClient client = main.client(connection, run)) {
       return new BulkRun(main)
           .download(

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wandb4j.File;
 import dev.wandb4j.FilePage;
+import dev.wandb4j.Project;
 import dev.wandb4j.Run;
+import dev.wandb4j.RunInfo;
+import dev.wandb4j.RunQuery;
 import dev.wandb4j.WandbClient;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,13 +23,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import reactor.core.publisher.Flux;
 
 /** {@code wandb4j ls}. */
 @Command(
     name = "ls",
     description = {
       "List a run's files as pages arrive: size, type, last update and name.",
-      "A --name the run does not have is reported after the others, and the exit code is 4."
+      "A --name the run does not have is reported after the others, and the exit code is 4.",
+      "Given entity/project, list the project's runs instead: state, creation time, run ID and",
+      "display name (and with --files, how many files each has)."
     },
     mixinStandardHelpOptions = true)
 final class ListCommand implements Callable<Integer> {
@@ -45,8 +51,15 @@ final class ListCommand implements Callable<Integer> {
 
   @Mixin Connection connection;
 
-  @Parameters(paramLabel = "RUN", description = "entity/project/runId or the run's URL")
+  @Parameters(
+      paramLabel = "RUN|PROJECT",
+      description = "entity/project/runId or the run's URL; or entity/project for its runs")
   String run;
+
+  @Mixin RunFilterOptions runs = new RunFilterOptions();
+
+  @Option(names = "--files", description = "With a project: each run's number of files too.")
+  boolean files;
 
   @ArgGroup(exclusive = true)
   Selection selection;
@@ -63,6 +76,18 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (Target.isProject(run)) {
+      if (selection != null) {
+        throw new IllegalArgumentException(
+            "--name and --pattern select files of a run; with a project, ls lists its runs");
+      }
+      return listRuns();
+    }
+    if (runs.given() || files) {
+      throw new IllegalArgumentException(
+          "--runs-filter, --state, --tag, --created-after/--created-before, --oldest-first and"
+              + " --files are for a project's runs: give entity/project instead of a run");
+    }
     long[] totals = new long[2];
     Requested requested = new Requested(selection);
     Set<String> unseen = requested.names();
@@ -118,6 +143,70 @@ final class ListCommand implements Callable<Integer> {
             f.updatedAt() == null ? "-" : TIME.format(f.updatedAt()),
             Names.escape(f.name()));
       }
+    }
+    main.out.flush();
+  }
+
+  private static final String RUN_ROW = "%-9s  %-16s  %s%-12s  %s%n";
+
+  /** Lists a project's runs as pages arrive, newest first unless asked otherwise. */
+  private int listRuns() {
+    long[] count = new long[1];
+    try (WandbClient client = main.client(connection, run)) {
+      Project project = client.project(run);
+      if (!json && !main.quiet) {
+        main.out.printf(
+            RUN_ROW,
+            "STATE",
+            "CREATED (UTC)",
+            files ? String.format("%7s  ", "FILES") : "",
+            "RUN",
+            "NAME");
+      }
+      Flux<RunInfo> listing = project.runs(runs.query(Math.min(perPage, RunQuery.MAX_PER_PAGE)));
+      Flux<Object[]> rows =
+          files
+              ? listing.flatMapSequential(r -> r.run().fileCount().map(n -> new Object[] {r, n}), 8)
+              : listing.map(r -> new Object[] {r, null});
+      rows.doOnNext(
+              row -> {
+                count[0]++;
+                printRun((RunInfo) row[0], (Long) row[1]);
+              })
+          .blockLast();
+    }
+    if (!json) {
+      main.out.println(count[0] == 0 ? "No runs selected." : Format.count(count[0], "run"));
+    }
+    main.out.flush();
+    return Main.OK;
+  }
+
+  private void printRun(RunInfo r, Long fileCount) {
+    if (json) {
+      ObjectNode n = JSON.createObjectNode();
+      n.put("run", r.path().runId());
+      n.put("path", r.path().toString());
+      n.put("displayName", r.displayName());
+      n.put("state", r.state());
+      n.put("createdAt", r.createdAt() == null ? null : r.createdAt().toString());
+      n.putPOJO("tags", r.tags());
+      if (fileCount != null) {
+        n.put("files", fileCount);
+      }
+      try {
+        main.out.println(JSON.writeValueAsString(n));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    } else if (!main.quiet) {
+      main.out.printf(
+          RUN_ROW,
+          r.state() == null ? "-" : Names.escape(r.state()),
+          r.createdAt() == null ? "-" : TIME.format(r.createdAt()),
+          fileCount == null ? "" : String.format("%7d  ", fileCount),
+          Names.escape(r.path().runId()),
+          r.displayName() == null ? "-" : Names.escape(r.displayName()));
     }
     main.out.flush();
   }

@@ -30,6 +30,16 @@ final class Requested {
     return "No files in " + run.path() + ".";
   }
 
+  /** What to say when a project export selected nothing. */
+  String nothingInProject() {
+    if (selection != null && selection.pattern != null) {
+      return "No files of the runs selected matched --pattern '"
+          + Names.escape(selection.pattern)
+          + "'.";
+    }
+    return "No files in the runs selected.";
+  }
+
   /**
    * Reports each name the run does not have, after everything else was printed.
    *

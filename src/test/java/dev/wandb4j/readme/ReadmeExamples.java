@@ -5,7 +5,9 @@ import dev.wandb4j.DownloadResult;
 import dev.wandb4j.File;
 import dev.wandb4j.FilePage;
 import dev.wandb4j.FileQuery;
+import dev.wandb4j.Project;
 import dev.wandb4j.Run;
+import dev.wandb4j.RunQuery;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
@@ -122,6 +124,29 @@ public final class ReadmeExamples {
         .doOnNext(r -> System.err.println(r.file().name() + ": " + r.error().getMessage()))
         .blockLast();
     // --- end
+  }
+
+  static void project(WandbClient wandb) {
+    // --- project
+    Project project = wandb.project("acme/vision");
+    RunQuery finished =
+        RunQuery.builder().states("finished").tags("baseline").order("+created_at").build();
+    project.runs(finished).map(r -> r.path().runId() + " " + r.displayName()).take(5).blockLast();
+    long runs = project.runCount(finished).block();
+
+    project
+        .downloadAll(
+            Path.of("export"), // export/<runId>/<file name>
+            finished,
+            FileQuery.builder().pattern("%.json").build(),
+            DownloadOptions.builder().sync(true).build(), // a re-run fetches only what is missing
+            32,
+            p -> System.out.printf("%d/%d files%n", p.filesDone(), p.filesTotal()))
+        .filter(DownloadResult::isFailed)
+        .doOnNext(r -> System.err.println(r.file().run().path() + " " + r.file().name()))
+        .blockLast();
+    // --- end
+    System.out.println(runs);
   }
 
   static void emulator(byte[] bytes) {
