@@ -17,6 +17,9 @@ import reactor.core.publisher.Mono;
  * sends nothing; each method returns a cold publisher that starts afresh on every subscription.
  */
 public final class Project {
+  /** Files of one run listed ahead of the downloads while other runs are being listed. */
+  private static final int LISTED_AHEAD = 64;
+
   private final ProjectPath path;
   private final ClientCore core;
 
@@ -172,7 +175,12 @@ public final class Project {
     if (concurrency < 1 || concurrency > 1024) {
       throw new IllegalArgumentException("concurrency must be between 1 and 1024: " + concurrency);
     }
-    Flux<File> listing = runs(runs).concatMap(r -> r.run().files(files), 0);
+    // A few runs' listings go on at once, in order, so that listing keeps up with the downloads
+    // when every request waits on the network: one at a time for one download at a time, up to
+    // four for many.
+    int listings = Math.max(1, Math.min(4, concurrency / 16));
+    Flux<File> listing =
+        runs(runs).flatMapSequential(r -> r.run().files(files), listings, LISTED_AHEAD);
     return BulkDownload.of(
         listing,
         f -> SafePaths.resolve(root, f.run().path().runId()),
