@@ -196,6 +196,14 @@ public final class HttpCore {
   }
 
   /**
+   * The HTTP client for requests that never carry the credentials, whatever their origin: uploads
+   * to signed URLs, which authorise themselves. It sets only the {@code User-Agent}.
+   */
+  HttpClient withoutCredentials() {
+    return http.headers(h -> h.set(HttpHeaderNames.USER_AGENT, settings.userAgent()));
+  }
+
+  /**
    * One POST of a JSON body to the API, its 200 answer parsed by {@code parser}; other statuses
    * become typed errors. Not retried here.
    */
