@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wandb4j.emulator.RecordedRequest;
 import dev.wandb4j.emulator.WandbEmulator;
 import dev.wandb4j.error.WandbGraphQlException;
+import dev.wandb4j.error.WandbHttpException;
 import dev.wandb4j.error.WandbNotFoundException;
 import dev.wandb4j.error.WandbTransferException;
 import dev.wandb4j.testing.Bodies;
@@ -173,20 +174,31 @@ class UploadTest {
   }
 
   @Test
-  void anExpiredUrlThatStaysRefusedEndsWithAClearError() throws Exception {
+  void anExpiredUrlThatStaysRefusedEndsWithATypedErrorAfterOneFreshUrl() throws Exception {
+    Path local = file("big.bin", 8 << 20);
     emu.uploadFaults().expireSignedUrls(true);
 
-    StepVerifier.create(run.upload(file("a.bin", 10), "a.bin"))
+    StepVerifier.create(run.upload(local, "big.bin"))
         .expectErrorSatisfies(
-            e ->
-                assertThat(e)
-                    .hasMessageContaining(
-                        "Storage refused the upload of file 'a.bin' of run acme/proj/r1")
-                    .hasMessageContaining("HTTP 403")
-                    .hasMessageContaining("AccessDenied")
-                    .hasMessageNotContaining("X-Signature"))
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(WandbHttpException.class)
+                  .hasMessageContaining(
+                      "Storage refused the upload of file 'big.bin' of run acme/proj/r1")
+                  .hasMessageContaining("HTTP 403")
+                  .hasMessageContaining("AccessDenied")
+                  .hasMessageNotContaining("X-Signature");
+              assertThat(((WandbHttpException) e).status()).isEqualTo(403);
+              assertThat(((WandbHttpException) e).isRetryable()).isFalse();
+            })
         .verify(WAIT);
-    assertThat(puts()).isEqualTo(2);
+    assertThat(operations())
+        .containsExactly(
+            "ProbeServerMutations",
+            "CreateRunFiles",
+            "PUT storage",
+            "CreateRunFiles",
+            "PUT storage");
     assertThat(emu.run("acme/proj/r1").files()).isEmpty();
   }
 
@@ -267,8 +279,9 @@ class UploadTest {
         .expectErrorSatisfies(
             e ->
                 assertThat(e)
-                    .isInstanceOf(WandbGraphQlException.class)
-                    .hasMessageContaining("acme/proj/nope not found"))
+                    .isInstanceOf(WandbNotFoundException.class)
+                    .hasMessageContaining("acme/proj/nope")
+                    .hasCauseInstanceOf(WandbGraphQlException.class))
         .verify(WAIT);
     restart(WandbEmulator.builder().createRunFiles(false));
     StepVerifier.create(client.run("acme/proj/nope").upload(local, "a.txt"))

@@ -2,6 +2,7 @@ package dev.wandb4j.internal;
 
 import dev.wandb4j.RunPath;
 import dev.wandb4j.error.WandbException;
+import dev.wandb4j.error.WandbGraphQlException;
 import dev.wandb4j.error.WandbNotFoundException;
 import java.net.URI;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
@@ -71,7 +73,34 @@ public final class UploadUrls {
     vars.put("run", run.runId());
     vars.put("files", names);
     return http.withRetries(
-        gql.execute(Operation.CREATE_RUN_FILES, vars, Dtos.UploadUrlsData.class, what), what);
+            gql.execute(Operation.CREATE_RUN_FILES, vars, Dtos.UploadUrlsData.class, what), what)
+        .onErrorMap(UploadUrls::isRunMissing, e -> runMissing(run, e));
+  }
+
+  /**
+   * Whether {@code createRunFiles} was refused because the run does not exist: the mutation has no
+   * null to answer with, so W&amp;B says so in an error.
+   */
+  private static boolean isRunMissing(Throwable e) {
+    if (!(e instanceof WandbGraphQlException)) {
+      return false;
+    }
+    for (WandbGraphQlException.Error error : ((WandbGraphQlException) e).errors()) {
+      String m = error.message() == null ? "" : error.message().toLowerCase(Locale.ROOT);
+      if (m.contains("not found") || m.contains("does not exist")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static WandbNotFoundException runMissing(RunPath run, Throwable cause) {
+    return new WandbNotFoundException(
+        "Run "
+            + run
+            + " not found, or the API key has no access to it: files can be uploaded only to a"
+            + " run that exists",
+        cause);
   }
 
   private Mono<Dtos.UploadUrlsData> legacy(RunPath run, List<String> names, String what) {
@@ -86,11 +115,7 @@ public final class UploadUrls {
 
   private static Batch toBatch(RunPath run, List<String> names, Dtos.UploadUrlsData data) {
     if (!data.runFound()) {
-      throw new WandbNotFoundException(
-          "Run "
-              + run
-              + " not found, or the API key has no access to it: files can be uploaded only to a"
-              + " run that exists");
+      throw runMissing(run, null);
     }
     List<String[]> headers = new ArrayList<>();
     for (String h : data.uploadHeaders()) {

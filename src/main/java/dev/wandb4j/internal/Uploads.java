@@ -1,6 +1,7 @@
 package dev.wandb4j.internal;
 
 import dev.wandb4j.RunPath;
+import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.error.WandbNotFoundException;
 import dev.wandb4j.error.WandbTransferException;
 import java.nio.file.Path;
@@ -264,6 +265,7 @@ public final class Uploads {
                         return items;
                       })
                   .onErrorResume(
+                      e -> !endsAll(e),
                       e -> {
                         for (Job j : upload) {
                           items.add(failed(j.candidate(), e));
@@ -273,7 +275,18 @@ public final class Uploads {
                   .flatMapMany(Flux::fromIterable);
             });
     return Flux.fromIterable(done)
-        .concatWith(ready.onErrorResume(e -> Flux.fromIterable(todo).map(c -> failed(c, e))));
+        .concatWith(
+            ready.onErrorResume(
+                e -> !endsAll(e), e -> Flux.fromIterable(todo).map(c -> failed(c, e))));
+  }
+
+  /**
+   * Whether an error of a request for a batch dooms every file, so that it ends the whole upload
+   * rather than each file: a run that does not exist, or a key W&amp;B refuses. Others (a 5xx that
+   * outlasted the retries, say) fail the batch's files, which running again may upload.
+   */
+  private static boolean endsAll(Throwable e) {
+    return e instanceof WandbNotFoundException || e instanceof WandbAuthenticationException;
   }
 
   private static List<String> names(List<Candidate> cs) {
