@@ -2,7 +2,7 @@ package dev.wandb4j.cli;
 
 import picocli.CommandLine.Option;
 
-/** Where the W&amp;B API is and the key for it: the options of ls, download and rm. */
+/** Where the W&amp;B API is and the key for it: the options of ls, download, upload and rm. */
 final class Connection {
   @Option(
       names = "--base-url",
