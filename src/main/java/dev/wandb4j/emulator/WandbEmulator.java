@@ -303,8 +303,9 @@ public final class WandbEmulator implements AutoCloseable {
    * Faults that apply to uploads (PUTs to signed upload URLs) only: {@link Faults#failNext} answers
    * them with an error status after reading the body, {@link Faults#resetAfter} closes the
    * connection once that many body bytes have arrived, {@link Faults#corruptByte} stores the file
-   * with that byte flipped (as if it was damaged on the way), and {@link Faults#expireSignedUrls}
-   * refuses their URLs as expired.
+   * with that byte flipped (as if it was damaged on the way), {@link Faults#expireSignedUrls}
+   * refuses their URLs as expired, and {@link Faults#throttle} reads their bodies no faster than
+   * that rate (as a slow link to storage would).
    *
    * @return the upload faults
    */
@@ -995,6 +996,8 @@ public final class WandbEmulator implements AutoCloseable {
     }
     long reset = uploadFaults.takeReset();
     long corrupt = uploadFaults.corruptOffset();
+    long rate = uploadFaults.bytesPerSecond();
+    long started = System.nanoTime();
     EmulatedRun target = run;
     String fileName = name;
     long size = expected;
@@ -1017,6 +1020,10 @@ public final class WandbEmulator implements AutoCloseable {
                           if (reset >= 0 && pending.size() >= reset) {
                             res.withConnection(c -> c.channel().close());
                             throw new IllegalStateException("connection reset by a fault");
+                          }
+                          if (rate > 0) {
+                            // On a worker: holding it holds up the reads, and the client's sends.
+                            pace(started, pending.size(), rate);
                           }
                         })
                     .doOnDiscard(ByteBuf.class, io.netty.util.ReferenceCountUtil::safeRelease)
@@ -1049,6 +1056,19 @@ public final class WandbEmulator implements AutoCloseable {
                     .send()
                     .then())
         .onErrorResume(e -> Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close())));
+  }
+
+  /** Sleeps until {@code bytes} at {@code rate} bytes a second are due since {@code started}. */
+  private static void pace(long started, long bytes, long rate) {
+    long due = started + (long) (bytes * 1e9 / rate);
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static String hexOfBase64(String b64) {

@@ -42,7 +42,15 @@ public record LocalFile(
    */
   public static LocalFile of(Path path, String name, boolean followLinks) {
     BasicFileAttributes a = attributes(path, followLinks, name);
-    return new LocalFile(path, name, followLinks, a.size(), a.lastModifiedTime(), a.fileKey());
+    LocalFile f =
+        new LocalFile(path, name, followLinks, a.size(), a.lastModifiedTime(), a.fileKey());
+    // Opened once now, so that a file that cannot be read is refused before anything is sent.
+    try {
+      FileChannel.open(path, f.openOptions()).close();
+      return f;
+    } catch (IOException e) {
+      throw refused(path, name, "it cannot be read (" + reason(e) + ")", e);
+    }
   }
 
   private static BasicFileAttributes attributes(Path path, boolean followLinks, String name) {
@@ -87,7 +95,7 @@ public record LocalFile(
     try {
       return FileChannel.open(path, openOptions());
     } catch (IOException e) {
-      throw changed(what, "it could not be opened (" + reason(e) + ")", e);
+      throw unreadable(what, e);
     }
   }
 
@@ -141,7 +149,7 @@ public record LocalFile(
         n += r;
       }
     } catch (IOException e) {
-      throw changed(what, "it could not be read (" + reason(e) + ")", e);
+      throw unreadable(what, e);
     }
     if (n != size) {
       throw changed(what, "it has " + n + " bytes, not " + size, null);
@@ -163,6 +171,14 @@ public record LocalFile(
             + how
             + "; upload it again once it is complete",
         cause,
+        false);
+  }
+
+  /** A file that could be read when its upload began and cannot now. */
+  private WandbTransferException unreadable(String what, IOException e) {
+    return new WandbTransferException(
+        "The upload of " + what + " failed: " + path + " could not be read (" + reason(e) + ")",
+        e,
         false);
   }
 
