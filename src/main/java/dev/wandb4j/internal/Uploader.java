@@ -180,28 +180,39 @@ final class Uploader {
     AtomicReference<Connection> conn = new AtomicReference<>();
     out.withConnection(conn::set);
     Channel channel = conn.get().channel();
-    Object message;
     if (opened.file() != null && takesFileRegion(channel)) {
-      message = new DefaultFileRegion(opened.file(), 0, size);
-    } else {
-      FileChunks chunks =
-          new FileChunks(
-              opened.file() != null
-                  ? FileChunks.Source.of(opened.file())
-                  : FileChunks.Source.of(opened.async()),
-              size,
-              channel.alloc(),
-              () -> Math.min(MAX_CHUNK, budget.readCap()),
-              what);
-      ChunkedWriteHandler writer = channel.pipeline().get(ChunkedWriteHandler.class);
-      if (writer == null) {
-        writer = new ChunkedWriteHandler();
-        conn.get().addHandlerLast(NettyPipeline.ChunkedWriter, writer);
-      }
-      chunks.resumeWith(writer);
-      message = chunks;
+      return out.then(
+          Mono.defer(
+              () ->
+                  write(
+                      channel,
+                      new DefaultFileRegion(opened.file(), 0, size),
+                      size,
+                      sending,
+                      () -> {})));
     }
-    return out.then(Mono.defer(() -> write(channel, message, size, sending)));
+    ChunkedWriteHandler writer = channel.pipeline().get(ChunkedWriteHandler.class);
+    if (writer == null) {
+      writer = new ChunkedWriteHandler();
+      conn.get().addHandlerLast(NettyPipeline.ChunkedWriter, writer);
+    }
+    ChunkedWriteHandler handler = writer;
+    // Created, and reading ahead, only once it is written: the handler then owns it and closes it
+    // whatever happens, so no chunk read for an exchange cancelled before is left behind.
+    return out.then(
+        Mono.defer(
+            () -> {
+              FileChunks chunks =
+                  new FileChunks(
+                      opened.file() != null
+                          ? FileChunks.Source.of(opened.file())
+                          : FileChunks.Source.of(opened.async()),
+                      size,
+                      channel.alloc(),
+                      () -> Math.min(MAX_CHUNK, budget.readCap()),
+                      what);
+              return write(channel, chunks, size, sending, () -> chunks.resumeWith(handler));
+            }));
   }
 
   /**
@@ -215,7 +226,13 @@ final class Uploader {
         && channel.parent() == null;
   }
 
-  private static Mono<Void> write(Channel channel, Object message, long size, Sending sending) {
+  /**
+   * Writes the body and completes once it is all written. A chunked input that fails is closed here
+   * too (closing is idempotent): one refused before the handler took it would otherwise keep the
+   * chunk it has read.
+   */
+  private static Mono<Void> write(
+      Channel channel, Object message, long size, Sending sending, Runnable beforeWrite) {
     return Mono.create(
         sink -> {
           ChannelProgressivePromise promise = channel.newProgressivePromise();
@@ -234,11 +251,15 @@ final class Uploader {
                     sink.success();
                   } else {
                     sending.stopped();
+                    if (message instanceof FileChunks) {
+                      ((FileChunks) message).close();
+                    }
                     sink.error(future.cause());
                   }
                 }
               });
           sending.started();
+          beforeWrite.run();
           channel.writeAndFlush(message, promise);
         });
   }
