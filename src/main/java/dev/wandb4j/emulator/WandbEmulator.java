@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -1006,7 +1007,9 @@ public final class WandbEmulator implements AutoCloseable {
             Mono.fromCallable(() -> received.begin(target.path(), fileName)).subscribeOn(workers),
             pending ->
                 req.receive()
-                    .retain()
+                    // Copied on the event loop rather than retained: a retained buffer still
+                    // queued for the worker when the client goes away could be dropped unreleased.
+                    .map(WandbEmulator::copyOf)
                     .publishOn(workers, 16)
                     .doOnNext(
                         buf -> {
@@ -1014,8 +1017,6 @@ public final class WandbEmulator implements AutoCloseable {
                             pending.write(buf);
                           } catch (IOException e) {
                             throw new UncheckedIOException(e);
-                          } finally {
-                            buf.release();
                           }
                           if (reset >= 0 && pending.size() >= reset) {
                             res.withConnection(c -> c.channel().close());
@@ -1026,7 +1027,6 @@ public final class WandbEmulator implements AutoCloseable {
                             pace(started, pending.size(), rate);
                           }
                         })
-                    .doOnDiscard(ByteBuf.class, io.netty.util.ReferenceCountUtil::safeRelease)
                     .then(
                         Mono.fromCallable(
                             () -> {
@@ -1056,6 +1056,13 @@ public final class WandbEmulator implements AutoCloseable {
                     .send()
                     .then())
         .onErrorResume(e -> Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close())));
+  }
+
+  /** A buffer's readable bytes on the heap, ready to read. */
+  private static ByteBuffer copyOf(ByteBuf buf) {
+    ByteBuffer copy = ByteBuffer.allocate(buf.readableBytes());
+    buf.getBytes(buf.readerIndex(), copy);
+    return copy.flip();
   }
 
   /** Sleeps until {@code bytes} at {@code rate} bytes a second are due since {@code started}. */
