@@ -73,7 +73,7 @@ final class DownloadCommand implements Callable<Integer> {
             .verifyChecksum(!noVerify)
             .failFast(failFast)
             .build();
-    try (WandbClient client = main.client()) {
+    try (WandbClient client = main.client(concurrency)) {
       return new BulkRun(main)
           .download(
               client,

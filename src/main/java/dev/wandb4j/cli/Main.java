@@ -38,7 +38,8 @@ import reactor.netty.resources.LoopResources;
       "  wandb4j rm acme/vision/1x2y3z --pattern 'media/tmp/%' --yes",
       "",
       "Credentials: WANDB_API_KEY, else the ~/.netrc entry for the API host (as `wandb login`",
-      "writes it). WANDB_BASE_URL selects a self-hosted server.",
+      "writes it). WANDB_BASE_URL selects a self-hosted server. HTTPS_PROXY, HTTP_PROXY and",
+      "NO_PROXY (or the JVM's proxy properties) select a proxy.",
       "",
       "Exit codes: 0 success, 1 other error, 2 usage, 3 authentication, 4 not found,",
       "5 some files failed to transfer, 130 interrupted."
@@ -67,6 +68,14 @@ public final class Main {
           "API key. Prefer WANDB_API_KEY or ~/.netrc: a key on the command line is visible to"
               + " other users in the process list and lands in shell history.")
   String apiKey;
+
+  @Option(
+      names = "--allow-http",
+      scope = ScopeType.INHERIT,
+      description =
+          "Allow a plain http:// base URL on another host than this machine: the API key would"
+              + " cross the network in clear text.")
+  boolean allowHttp;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -100,10 +109,19 @@ public final class Main {
   private LoopResources loops;
 
   WandbClient client() {
+    return client(WandbClient.DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /** A client with a pool large enough for {@code concurrency} transfers at once. */
+  WandbClient client(int concurrency) {
     if (loops == null) {
       loops = LoopResources.create("wandb4j-cli");
     }
-    WandbClient.Builder b = WandbClient.builder().loopResources(loops);
+    WandbClient.Builder b =
+        WandbClient.builder()
+            .loopResources(loops)
+            .allowPlainHttp(allowHttp)
+            .maxConnections(Math.max(WandbClient.DEFAULT_MAX_CONNECTIONS, concurrency));
     if (baseUrl != null) {
       b.baseUrl(baseUrl);
     }
