@@ -26,6 +26,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * median time per download is printed as TSV rows (scenario, peer, seconds) after each output is
  * checked against the expected MD5. curl, run by the script, is the reference.
  * Args: API base URL (wandb4j lists the run there), file URL, output folder, rounds, hex MD5.
+ * {@code -Dbench.http2=true} adds wandb4j offering HTTP/2 (over https).
  */
 public final class WarmBench {
   public static void main(String[] args) throws Exception {
@@ -41,7 +42,10 @@ public final class WarmBench {
         WebClient.builder()
             .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create()))
             .build();
-    try (WandbClient wandb = WandbClient.builder().baseUrl(base).apiKey("benchmark-key").build()) {
+    boolean h2 = Boolean.getBoolean("bench.http2");
+    try (WandbClient wandb = WandbClient.builder().baseUrl(base).apiKey("benchmark-key").build();
+        WandbClient wandbH2 =
+            WandbClient.builder().baseUrl(base).apiKey("benchmark-key").http2(true).build()) {
       Map<String, Callable<Object>> peers = new LinkedHashMap<>();
       peers.put("jdk-httpclient", () -> jdk.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofFile(target)));
       peers.put("spring-webclient", () -> DataBufferUtils.write(
@@ -52,6 +56,13 @@ public final class WarmBench {
         DownloadOptions options = DownloadOptions.builder().verifyChecksum(verify).build();
         peers.put(verify ? "wandb4j-md5" : "wandb4j", () -> wandb.run("acme/bench/run1")
             .downloadAll(out, FileQuery.builder().perPage(1000).build(), options, 1)
+            .doOnNext(r -> { if (r.isFailed()) throw new IllegalStateException(r.error()); })
+            .blockLast());
+      }
+      if (h2) {
+        peers.put("wandb4j-h2", () -> wandbH2.run("acme/bench/run1")
+            .downloadAll(out, FileQuery.builder().perPage(1000).build(),
+                DownloadOptions.builder().verifyChecksum(false).build(), 1)
             .doOnNext(r -> { if (r.isFailed()) throw new IllegalStateException(r.error()); })
             .blockLast());
       }
