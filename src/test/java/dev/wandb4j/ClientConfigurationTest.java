@@ -58,6 +58,30 @@ class ClientConfigurationTest {
   }
 
   @Test
+  void tlsIsSetUpByTheBuilderOfAnHttpsClientAndNotAtAllForAPlainHttpOne() throws Exception {
+    javax.net.ssl.TrustManagerFactory uninitialized =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    assertThatThrownBy(
+            () ->
+                builder(Map.of())
+                    .baseUrl("https://wandb.example.com")
+                    .apiKey("k")
+                    .trustManagerFactory(uninitialized)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Could not build a TLS context");
+    try (WandbClient c =
+        builder(Map.of())
+            .baseUrl("http://127.0.0.1:1")
+            .apiKey("k")
+            .trustManagerFactory(uninitialized)
+            .build()) {
+      assertThat(c.baseUrl().getScheme()).isEqualTo("http");
+    }
+  }
+
+  @Test
   void aPlainHttpBaseUrlOnAnotherHostIsRefusedUnlessAllowed() {
     for (String remote :
         new String[] {

@@ -70,10 +70,11 @@ public final class HttpCore {
   private final String authorization;
   private final Proxies proxies;
   private final HttpClient base;
+  private final TransportOptions transport;
+  private volatile HttpClient secureBase;
   private final UnaryOperator<HttpClient> customizer;
   private final int maxConnections;
-  private final Map<Proxies.Route, Routed> viaProxy = new ConcurrentHashMap<>();
-  private final Routed direct;
+  private final Map<RouteKey, Routed> routes = new ConcurrentHashMap<>();
   private final ConnectionProvider ownedProvider;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean disposed = new AtomicBoolean();
@@ -117,11 +118,6 @@ public final class HttpCore {
     } else {
       this.ownedProvider = null;
     }
-    SslContext ssl =
-        Tls.context(
-            transport.trust(),
-            transport.http2(),
-            transport.engine() == null ? Tls.engine() : transport.engine());
     HttpClient client =
         HttpClient.create(provider)
             .option(
@@ -130,19 +126,44 @@ public final class HttpCore {
             .option(ChannelOption.RCVBUF_ALLOCATOR, budget.allocator())
             .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK_SIZE))
             .followRedirect(false)
-            .disableRetry(true)
-            .secure(spec -> spec.sslContext(ssl));
-    if (transport.http2()) {
-      client =
-          client
-              .protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
-              .http2Settings(h2 -> h2.initialWindowSize(HTTP2_WINDOW));
-    }
+            .disableRetry(true);
     if (transport.loops() != null) {
       client = client.runOn(transport.loops());
     }
     this.base = client;
-    this.direct = route(null);
+    this.transport = transport;
+    if ("https".equalsIgnoreCase(settings.baseUrl().getScheme())) {
+      // Built now: a trust store that does not work fails the builder, not the first request.
+      secureBase();
+    }
+  }
+
+  /**
+   * The base client for https, built on first use: a client that only speaks plain http (the
+   * emulator, a local server) never loads a TLS engine.
+   */
+  private HttpClient secureBase() {
+    HttpClient c = secureBase;
+    if (c == null) {
+      synchronized (this) {
+        c = secureBase;
+        if (c == null) {
+          SslContext ssl =
+              Tls.context(
+                  transport.trust(),
+                  transport.http2(),
+                  transport.engine() == null ? Tls.engine() : transport.engine());
+          c = base.secure(spec -> spec.sslContext(ssl));
+          if (transport.http2()) {
+            c =
+                c.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                    .http2Settings(h2 -> h2.initialWindowSize(HTTP2_WINDOW));
+          }
+          secureBase = c;
+        }
+      }
+    }
+    return c;
   }
 
   /** The two clients of one route: one for API calls, one whose bodies the reader times. */
@@ -160,13 +181,18 @@ public final class HttpCore {
     }
   }
 
-  private Routed route(Proxies.Route proxy) {
+  /** Which clients a request uses: through which proxy, if any, and with TLS or not. */
+  private record RouteKey(Proxies.Route proxy, boolean secure) {}
+
+  private Routed route(RouteKey key) {
+    HttpClient start = key.secure() ? secureBase() : base;
+    Proxies.Route proxy = key.proxy();
     HttpClient c;
     if (proxy == null) {
-      c = base.noProxy();
+      c = start.noProxy();
     } else {
       c =
-          base.proxy(
+          start.proxy(
               spec -> {
                 ProxyProvider.Builder b =
                     spec.type(ProxyProvider.Proxy.HTTP)
@@ -183,8 +209,9 @@ public final class HttpCore {
   }
 
   private Routed routeFor(URI uri) {
-    Proxies.Route proxy = proxies.forUri(uri);
-    return proxy == null ? direct : viaProxy.computeIfAbsent(proxy, this::route);
+    RouteKey key = new RouteKey(proxies.forUri(uri), "https".equalsIgnoreCase(uri.getScheme()));
+    Routed r = routes.get(key);
+    return r != null ? r : routes.computeIfAbsent(key, this::route);
   }
 
   public ClientSettings settings() {

@@ -74,7 +74,7 @@ final class Tls {
             : Http11SslContextSpec.forClient().configure(settings);
     try {
       return spec.sslContext();
-    } catch (SSLException e) {
+    } catch (SSLException | RuntimeException e) {
       throw new IllegalArgumentException("Could not build a TLS context: " + e.getMessage(), e);
     }
   }
