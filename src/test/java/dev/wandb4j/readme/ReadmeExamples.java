@@ -5,6 +5,7 @@ import dev.wandb4j.DownloadResult;
 import dev.wandb4j.File;
 import dev.wandb4j.FilePage;
 import dev.wandb4j.FileQuery;
+import dev.wandb4j.ProxyOptions;
 import dev.wandb4j.Run;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedRun;
@@ -13,6 +14,7 @@ import dev.wandb4j.error.WandbDeleteException;
 import io.netty.buffer.ByteBuf;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
@@ -41,6 +43,21 @@ public final class ReadmeExamples {
     json.blockLast();
     one.block();
     count.block();
+  }
+
+  static WandbClient transport() {
+    // --- transport
+    WandbClient wandb =
+        WandbClient.builder()
+            .proxy(
+                ProxyOptions.http("proxy.example.com", 3128) // default: HTTPS_PROXY etc.
+                    .credentials("user", System.getenv("PROXY_PASSWORD"))
+                    .nonProxyHosts(List.of("localhost", ".internal.example.com")))
+            .http2(true) // default: false (see below)
+            .httpClientCustomizer(http -> http.wiretap(true)) // escape hatch
+            .build();
+    // --- end
+    return wandb;
   }
 
   static String savedCursor(Run run) {
