@@ -25,6 +25,7 @@ reps=${REPS:-$reps}
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
 [ -x /usr/bin/time ] || need+=(time)
+command -v openssl >/dev/null || need+=(openssl)
 /usr/bin/python3 -c 'import requests' 2>/dev/null || need+=(python3-requests)
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
