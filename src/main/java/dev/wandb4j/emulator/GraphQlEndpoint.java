@@ -212,7 +212,7 @@ final class GraphQlEndpoint {
         EmulatedFile f = run.file(names.get(i));
         edges.add(
             edge(
-                f == null ? new Node(null, names.get(i), b64("File:missing"), null, null) : node(f),
+                f == null ? new Node(null, names.get(i), b64("File:missing"), null, "") : node(f),
                 i));
       }
       hasNext = end < names.size();
