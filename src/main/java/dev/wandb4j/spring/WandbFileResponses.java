@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -81,6 +82,17 @@ public final class WandbFileResponses {
 
   private static final String NOSNIFF = "X-Content-Type-Options";
 
+  /** What an error answer must not keep of the file's headers, in lower case. */
+  private static final Set<String> FILE_HEADERS =
+      Set.of(
+          "etag",
+          "last-modified",
+          "accept-ranges",
+          "content-range",
+          "content-disposition",
+          "content-type",
+          "content-length");
+
   private final List<MimeType> inlineTypes;
   private final WandbErrorStatus statuses;
 
@@ -146,18 +158,12 @@ public final class WandbFileResponses {
   private Mono<Void> failed(Throwable e, ServerWebExchange exchange) {
     ServerHttpResponse response = exchange.getResponse();
     if (!response.isCommitted()) {
-      HttpHeaders headers = response.getHeaders();
-      for (String name :
-          List.of(
-              HttpHeaders.ETAG,
-              HttpHeaders.LAST_MODIFIED,
-              HttpHeaders.ACCEPT_RANGES,
-              HttpHeaders.CONTENT_RANGE,
-              HttpHeaders.CONTENT_DISPOSITION,
-              HttpHeaders.CONTENT_TYPE,
-              HttpHeaders.CONTENT_LENGTH)) {
-        headers.remove(name);
-      }
+      // Through headerSet(): HttpHeaders.remove is remove(Object) in Spring 6 and remove(String)
+      // in Spring 7, so a call compiled against one fails on the other.
+      response
+          .getHeaders()
+          .headerSet()
+          .removeIf(h -> FILE_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)));
     }
     Mono<Void> answer = WandbExceptionHandler.answer(exchange, e, statuses);
     return answer == null ? Mono.error(e) : answer;
