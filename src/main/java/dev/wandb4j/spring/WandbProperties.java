@@ -69,8 +69,9 @@ public class WandbProperties implements Validator {
   public static class Proxy {
     /**
      * Media types served inline; every other type is served as an attachment, so that a file's
-     * uploader cannot make the browser render it as a page of the application. A type matches if it
-     * is included in an entry (image/* includes image/png); SVG and HTML are never safe.
+     * uploader cannot make the browser render it as a page of the application. A wildcard entry
+     * (image/*) covers every type it includes except those that can carry script (SVG, HTML, XML);
+     * name such a type to serve it inline.
      */
     private List<String> inlineTypes = new ArrayList<>(WandbFileResponses.DEFAULT_INLINE_TYPES);
 
@@ -204,11 +205,13 @@ public class WandbProperties implements Validator {
     check(errors, "readTimeout", p.getReadTimeout(), b::readTimeout);
     check(errors, "maxRetries", p.getMaxRetries(), b::maxRetries);
     check(errors, "retryFirstBackoff", p.getRetryFirstBackoff(), v -> b.retryBackoff(v, v));
-    check(
-        errors,
-        "retryMaxBackoff",
-        p.getRetryMaxBackoff(),
-        v -> b.retryBackoff(p.getRetryFirstBackoff(), v));
+    check(errors, "retryMaxBackoff", p.getRetryMaxBackoff(), v -> b.retryBackoff(v, v));
+    if (!errors.hasFieldErrors("retryFirstBackoff")
+        && !errors.hasFieldErrors("retryMaxBackoff")
+        && p.getRetryMaxBackoff().compareTo(p.getRetryFirstBackoff()) < 0) {
+      errors.rejectValue(
+          "retryMaxBackoff", "invalid", "must not be shorter than wandb.retry-first-backoff");
+    }
     check(errors, "maxRetryAfter", p.getMaxRetryAfter(), b::maxRetryAfter);
     check(errors, "maxConnections", p.getMaxConnections(), b::maxConnections);
     List<String> types = p.getProxy().getInlineTypes();

@@ -58,4 +58,19 @@ class StartupFailureTest {
     assertThatThrownBy(() -> start("--wandb.max-connections=0", "--wandb.api-key=k")).isNotNull();
     assertThat(output).contains("APPLICATION FAILED TO START").contains("wandb.max-connections");
   }
+
+  @Test
+  void aLongestBackoffShorterThanTheFirstNamesIt(CapturedOutput output) {
+    assertThatThrownBy(
+            () ->
+                start(
+                    "--wandb.retry-first-backoff=10s",
+                    "--wandb.retry-max-backoff=1s",
+                    "--wandb.api-key=k"))
+        .isNotNull();
+    assertThat(output)
+        .contains("APPLICATION FAILED TO START")
+        .contains("wandb.retry-max-backoff")
+        .contains("must not be shorter than wandb.retry-first-backoff");
+  }
 }
