@@ -41,10 +41,31 @@ class ClientConfigurationTest {
 
   @Test
   void aMalformedBaseUrlIsRefused() {
-    for (String bad : new String[] {"api.wandb.ai", "ftp://x", "https://x/?q=1", "https://u:p@x"}) {
-      assertThatThrownBy(() -> builder(Map.of()).baseUrl(bad).apiKey("k").build())
+    for (String bad :
+        new String[] {
+          "api.wandb.ai",
+          "ftp://x",
+          "https://x/?q=1",
+          "https://u:p@x",
+          "http://127.0.0.1:99999",
+          "http://127.0.0.1:0"
+        }) {
+      assertThatThrownBy(() -> builder(Map.of()).baseUrl(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> builder(Map.of()).baseUrl("http://127.0.0.1:99999"))
+        .hasMessageContaining("port 99999");
+  }
+
+  @Test
+  void withoutAKeyAClientMayBeBuiltThatRefusesEveryCall() {
+    try (WandbClient client =
+        builder(Map.of()).baseUrl("http://127.0.0.1:9").allowMissingApiKey(true).build()) {
+      assertThatThrownBy(() -> client.run("acme/p/r").fileCount().block())
+          .isInstanceOf(dev.wandb4j.error.WandbAuthenticationException.class)
+          .hasMessageContaining("No W&B API key found for 127.0.0.1:9")
+          .hasMessageContaining("no request was sent");
     }
   }
 

@@ -82,7 +82,9 @@ public final class HttpCore {
    * @param provider a borrowed connection provider, or {@code null} to create (and own) one
    * @param loops borrowed event loops, or {@code null} for Reactor Netty's shared ones
    * @param maxConnections the size of an owned pool
-   * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics
+   * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics to Micrometer's
+   *     global registry
+   * @param poolMeters where an owned pool publishes its metrics instead, or {@code null}
    * @param trust trust managers for https, or {@code null} for the JDK's default trust store
    * @param budget the memory all transfers share, which also caps socket reads
    */
@@ -95,22 +97,26 @@ public final class HttpCore {
       LoopResources loops,
       int maxConnections,
       boolean poolMetrics,
+      ConnectionProvider.MeterRegistrar poolMeters,
       TrustManagerFactory trust,
       TransferBudget budget) {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
     this.authorization =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
+        settings.apiKey() == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
     if (provider == null) {
-      this.ownedProvider =
+      ConnectionProvider.Builder pool =
           ConnectionProvider.builder("wandb4j")
               .maxConnections(maxConnections)
               .pendingAcquireMaxCount(-1)
               .pendingAcquireTimeout(Duration.ofHours(1))
-              .maxIdleTime(Duration.ofSeconds(30))
-              .metrics(poolMetrics)
+              .maxIdleTime(Duration.ofSeconds(30));
+      this.ownedProvider =
+          (poolMeters != null ? pool.metrics(true, () -> poolMeters) : pool.metrics(poolMetrics))
               .build();
       provider = ownedProvider;
     } else {
@@ -179,6 +185,22 @@ public final class HttpCore {
     return ownedProvider.disposeLater();
   }
 
+  /**
+   * Fails a request to the API origin of a client built without an API key, before anything is
+   * sent.
+   */
+  private void requireKey(URI uri, String method) {
+    if (authorization == null && origin.contains(uri)) {
+      throw new WandbAuthenticationException(
+          Credentials.missingKeyMessage(settings.baseUrl())
+              + " The client was built without one, so no request was sent.",
+          401,
+          method,
+          Redaction.uri(uri),
+          "");
+    }
+  }
+
   private HttpClient clientFor(URI uri, Function<HttpHeaders, HttpHeaders> extra) {
     return clientFor(http, uri, extra);
   }
@@ -203,6 +225,7 @@ public final class HttpCore {
     return Mono.defer(
         () -> {
           ensureOpen();
+          requireKey(uri, "POST");
           return clientFor(
                   uri,
                   h ->
@@ -267,6 +290,7 @@ public final class HttpCore {
     return Flux.defer(
             () -> {
               ensureOpen();
+              requireKey(uri, "GET");
               if (log.isDebugEnabled()) {
                 log.debug("GET {} (hop {}, offset {})", Redaction.uri(uri), hop, offset);
               }
@@ -316,7 +340,7 @@ public final class HttpCore {
                                           + " ms while "
                                           + what
                                           + " was being read",
-                                      null));
+                                      new TimeoutException("read timeout")));
                         }
                         boolean trusted = origin.contains(uri);
                         return (trusted ? excerpt(content) : drain(content).thenReturn(""))
