@@ -174,7 +174,9 @@ public final class WandbClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    closeAsync().subscribe();
+    // A pool that cannot be released (its event loops already shut down) has nothing left to
+    // release; there is no caller to tell, and library code does not print.
+    closeAsync().subscribe(null, e -> {});
   }
 
   /**

@@ -37,6 +37,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
@@ -73,7 +74,8 @@ public final class HttpCore {
   private final HttpClient bodies;
   private final ConnectionProvider ownedProvider;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean disposed = new AtomicBoolean();
+  private final Sinks.Empty<Void> disposed = Sinks.empty();
+  private final AtomicBoolean disposing = new AtomicBoolean();
 
   /**
    * Creates the HTTP layer.
@@ -173,16 +175,21 @@ public final class HttpCore {
 
   /**
    * Refuses new requests and closes what this layer created; borrowed resources are left alone.
-   * Idempotent.
+   * Idempotent: every call's {@code Mono} completes when the one disposal has finished.
    *
    * @return completes when the owned pool is disposed
    */
   public Mono<Void> closeAsync() {
     closed.set(true);
-    if (ownedProvider == null || !disposed.compareAndSet(false, true)) {
+    if (ownedProvider == null) {
       return Mono.empty();
     }
-    return ownedProvider.disposeLater();
+    if (disposing.compareAndSet(false, true)) {
+      ownedProvider
+          .disposeLater()
+          .subscribe(null, e -> disposed.tryEmitError(e), () -> disposed.tryEmitEmpty());
+    }
+    return disposed.asMono();
   }
 
   /**
