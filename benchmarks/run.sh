@@ -194,6 +194,9 @@ small_heap=(-Xmx64m -XX:MaxDirectMemorySize=64m)
 
 results="$work/results.tsv"; : > "$results"
 warm() { find "$work/data/files/$1" -type f -exec cat {} + > /dev/null; }  # idle page cache is reclaimed
+# The wandb4j rows do not force files to disk (DownloadOptions.durable(false), --no-fsync), as curl,
+# the JDK client and WebClient do not; the -durable rows keep the library's default (each file and
+# its folder forced), the like for like of the SDK-style loop, which calls fsync.
 # run SCENARIO PEER OUT BYTES COUNT command...
 run() {
   local scenario=$1 peer=$2 out=$3 bytes=$4 count=$5; shift 5
@@ -219,8 +222,10 @@ one_file() {  # one_file SET SCENARIO [JVM flags for wandb4j...]
   run "$scenario" spring-webclient "$out" "$size" 1 java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/$set.urls" "$out" 1
   run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 size
   run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
-  run "$scenario" wandb4j-cli "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify
-  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1
+  run "$scenario" wandb4j-md5-durable "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -Dbench.durable=true -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
+  run "$scenario" wandb4j-cli "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify --no-fsync
+  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1 --no-fsync
+  run "$scenario" wandb4j-cli-md5-durable "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1
 }
 
 # ---- over https: the same files from nginx with TLS 1.3 on a self-signed certificate that every peer
@@ -247,10 +252,11 @@ tls_one_file() {  # tls_one_file SET SCENARIO
   run "$scenario" spring-webclient "$out" "$size" 1 java $(cds tls-WebClientDownload) "${tls_java[@]}" -cp "$cp" WebClientDownload "$work/tls-$set.urls" "$out" 1
   run "$scenario" wandb4j "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 size
   run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 md5
+  run "$scenario" wandb4j-md5-durable "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -Dbench.durable=true -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 md5
   run "$scenario" wandb4j-64m "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 size
-  run "$scenario" wandb4j-cli "$out" "$size" 1 "${tls_cli[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify
-  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${tls_cli[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1
-  run "$scenario" wandb4j-cli-jdk-tls "$out" "$size" 1 "${tls_cli_jdk[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify
+  run "$scenario" wandb4j-cli "$out" "$size" 1 "${tls_cli[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify --no-fsync
+  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${tls_cli[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-fsync
+  run "$scenario" wandb4j-cli-jdk-tls "$out" "$size" 1 "${tls_cli_jdk[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify --no-fsync
 }
 tls_scenarios() {
   for rep in $(seq "$reps"); do
@@ -265,7 +271,7 @@ tls_scenarios() {
     run "$scenario" spring-webclient "$out" "$total" "$many" java $(cds tls-WebClientDownload) "${tls_java[@]}" -cp "$cp" WebClientDownload "$work/tls-many.urls" "$out" 32
     run "$scenario" wandb4j "$out" "$total" "$many" java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -cp "$cp" Wandb4jDownload "$tls_base/many" "$out" 32 size
     run "$scenario" wandb4j-h2 "$out" "$total" "$many" java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -Dbench.http2=true -cp "$cp" Wandb4jDownload "$tls_base/many" "$out" 32 size
-    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${tls_cli[@]}" --base-url "$tls_base/many" download acme/bench/run1 --root "$out" -c 32 --no-verify
+    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${tls_cli[@]}" --base-url "$tls_base/many" download acme/bench/run1 --root "$out" -c 32 --no-verify --no-fsync
   done
   # Warm JVMs: the 1 GiB file, and the 2,000 files 32 at a time, again and again in one JVM;
   # curl's whole-process runs are the reference. wandb4j-h2 offers HTTP/2, which nginx takes.
@@ -304,8 +310,11 @@ for rep in $(seq "$reps"); do
     run "$scenario" spring-webclient "$out" "$total" "$many" java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/many.urls" "$out" "$c"
     run "$scenario" wandb4j "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" size
     run "$scenario" wandb4j-md5 "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" md5
-    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c" --no-verify
-    run "$scenario" wandb4j-cli-md5 "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c"
+    if [ "$c" = 32 ]; then
+      run "$scenario" wandb4j-md5-durable "$out" "$total" "$many" java $(cds Wandb4jDownload) -Dbench.durable=true -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" md5
+    fi
+    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c" --no-verify --no-fsync
+    run "$scenario" wandb4j-cli-md5 "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c" --no-fsync
   done
 done
 
@@ -360,6 +369,7 @@ for rep in $(seq "$latency_reps"); do
   for c in 32 128; do
     run "$scenario" "wandb4j-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" size "$key"
     run "$scenario" "wandb4j-md5-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" md5 "$key"
+    run "$scenario" "wandb4j-md5-durable-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -Dbench.durable=true -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" md5 "$key"
   done
 done
 kill "$emu_pid" 2>/dev/null || true

@@ -10,7 +10,9 @@ import java.util.List;
  * download every file with bounded concurrency, each to a part file renamed into place once its
  * size (and, with {@code md5}, its MD5) is checked. Arguments: API base URL, output folder,
  * concurrency, {@code md5} or {@code size}, and optionally the API key. {@code -Dbench.http2=true}
- * offers HTTP/2 to an https server.
+ * offers HTTP/2 to an https server. Files are not forced to disk ({@code durable(false)}), as curl
+ * and the other peers do not force theirs; {@code -Dbench.durable=true} forces them (the default
+ * of the library).
  */
 public final class Wandb4jDownload {
   public static void main(String[] args) {
@@ -30,7 +32,10 @@ public final class Wandb4jDownload {
               .downloadAll(
                   Path.of(args[1]),
                   FileQuery.builder().perPage(1000).build(),
-                  DownloadOptions.builder().verifyChecksum(md5).build(),
+                  DownloadOptions.builder()
+                      .verifyChecksum(md5)
+                      .durable(Boolean.getBoolean("bench.durable"))
+                      .build(),
                   concurrency)
               .collectList()
               .block();

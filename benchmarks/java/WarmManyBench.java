@@ -28,6 +28,8 @@ import reactor.netty.resources.ConnectionProvider;
  * (outside the timing), and the median time per round is printed as TSV rows (peer, seconds).
  * Args: API base URL (wandb4j lists the run there), URL list, manifest (md5sum format), output
  * folder, concurrency, rounds. {@code -Dbench.http2=true} adds wandb4j offering HTTP/2 (over https).
+ * The wandb4j rows do not force files to disk ({@code durable(false)}), as the other peers do not;
+ * wandb4j-md5-durable is the library's defaults (MD5 checked, files and folder forced).
  */
 public final class WarmManyBench {
   public static void main(String[] args) throws Exception {
@@ -81,10 +83,14 @@ public final class WarmManyBench {
                               StandardOpenOption.TRUNCATE_EXISTING),
                       n)
                   .blockLast());
-      for (boolean verify : new boolean[] {false, true}) {
-        DownloadOptions options = DownloadOptions.builder().verifyChecksum(verify).build();
+      Map<String, DownloadOptions> rows = new LinkedHashMap<>();
+      rows.put("wandb4j", DownloadOptions.builder().verifyChecksum(false).durable(false).build());
+      rows.put("wandb4j-md5", DownloadOptions.builder().durable(false).build());
+      rows.put("wandb4j-md5-durable", DownloadOptions.builder().build());
+      for (Map.Entry<String, DownloadOptions> row : rows.entrySet()) {
+        DownloadOptions options = row.getValue();
         peers.put(
-            verify ? "wandb4j-md5" : "wandb4j",
+            row.getKey(),
             () ->
                 wandb
                     .run("acme/bench/run1")
@@ -98,7 +104,8 @@ public final class WarmManyBench {
                     .blockLast());
       }
       if (h2) {
-        DownloadOptions sizeOnly = DownloadOptions.builder().verifyChecksum(false).build();
+        DownloadOptions sizeOnly =
+            DownloadOptions.builder().verifyChecksum(false).durable(false).build();
         peers.put(
             "wandb4j-h2",
             () ->

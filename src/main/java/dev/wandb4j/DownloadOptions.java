@@ -22,6 +22,7 @@ public final class DownloadOptions {
   private final boolean sync;
   private final boolean failFast;
   private final boolean durable;
+  private final boolean verifyExisting;
   private final Consumer<DownloadProgress> progress;
 
   private DownloadOptions(Builder b) {
@@ -31,6 +32,7 @@ public final class DownloadOptions {
     this.sync = b.sync;
     this.failFast = b.failFast;
     this.durable = b.durable;
+    this.verifyExisting = b.verifyExisting;
     this.progress = b.progress;
   }
 
@@ -56,6 +58,7 @@ public final class DownloadOptions {
     b.sync = sync;
     b.failFast = failFast;
     b.durable = durable;
+    b.verifyExisting = verifyExisting;
     b.progress = progress;
     return b;
   }
@@ -117,6 +120,16 @@ public final class DownloadOptions {
   }
 
   /**
+   * Whether {@code sync} reads every existing file again, ignoring what a bulk download recorded as
+   * complete.
+   *
+   * @return the setting
+   */
+  public boolean verifyExisting() {
+    return verifyExisting;
+  }
+
+  /**
    * The progress listener, or {@code null}.
    *
    * @return the listener
@@ -139,6 +152,8 @@ public final class DownloadOptions {
         + failFast
         + ", durable="
         + durable
+        + ", verifyExisting="
+        + verifyExisting
         + ", progress="
         + (progress != null)
         + "}";
@@ -152,9 +167,24 @@ public final class DownloadOptions {
     private boolean sync;
     private boolean failFast;
     private boolean durable = true;
+    private boolean verifyExisting;
     private Consumer<DownloadProgress> progress;
 
     private Builder() {}
+
+    /**
+     * With {@code sync} in a bulk download, read and hash every existing file, even one that the
+     * folder's journal records as complete and that has not changed (same size and modification
+     * time) since. Without it, such a file is kept without being read, so that running a large
+     * download again costs a listing rather than a pass over every byte. Default: false.
+     *
+     * @param verifyExisting whether to hash every existing file
+     * @return this builder
+     */
+    public Builder verifyExisting(boolean verifyExisting) {
+      this.verifyExisting = verifyExisting;
+      return this;
+    }
 
     /**
      * Force each downloaded file to disk before it is moved into place, and its folder after, so
@@ -173,7 +203,11 @@ public final class DownloadOptions {
     /**
      * Keep a target that already has the file's size and MD5 (one read of the local file, no
      * request), and download and replace any other existing target; so a second run fetches only
-     * what changed. Takes precedence over {@code existOk}. Default: false.
+     * what changed. In a bulk download, files downloaded or found unchanged are recorded in a
+     * journal in their folder ({@code .wandb4j-journal}), and a later run keeps a recorded file
+     * that has not changed on disk (same size and modification time) without reading it again;
+     * {@link #verifyExisting(boolean)} reads them all. Takes precedence over {@code existOk}.
+     * Default: false.
      *
      * @param sync whether to synchronise
      * @return this builder
@@ -231,12 +265,12 @@ public final class DownloadOptions {
     }
 
     /**
-     * Receives progress at most ten times a second, and exactly once at 100% when the file is in
-     * place, before the download completes. Calls come off the client's I/O threads (on Reactor's
-     * {@code boundedElastic} scheduler), in order and one at a time, so a slow callback delays only
-     * its own later calls, never a download; while one runs, newer reports replace each other and
-     * only the latest is delivered next. If it throws, the download fails with that exception.
-     * Default: none.
+     * Receives progress at most ten times a second, and exactly once at 100% when the file is
+     * complete and verified, just before it is moved into place. Calls come off the client's I/O
+     * threads (on Reactor's {@code boundedElastic} scheduler), in order and one at a time, so a
+     * slow callback delays only its own later calls, never a download; while one runs, newer
+     * reports replace each other and only the latest is delivered next. If it throws, the download
+     * fails with that exception and nothing is moved into place. Default: none.
      *
      * @param listener the listener, or {@code null} for none
      * @return this builder
@@ -268,11 +302,13 @@ public final class DownloadOptions {
         && sync == d.sync
         && failFast == d.failFast
         && durable == d.durable
+        && verifyExisting == d.verifyExisting
         && Objects.equals(progress, d.progress);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(replace, existOk, verifyChecksum, sync, failFast, durable, progress);
+    return Objects.hash(
+        replace, existOk, verifyChecksum, sync, failFast, durable, verifyExisting, progress);
   }
 }

@@ -1,8 +1,14 @@
 package dev.wandb4j;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.wandb4j.error.WandbDeleteException;
 import dev.wandb4j.internal.DownloadSpec;
 import dev.wandb4j.internal.FileData;
+import dev.wandb4j.internal.Journal;
 import dev.wandb4j.internal.Outcome;
 import io.netty.buffer.ByteBuf;
 import java.net.URI;
@@ -18,7 +24,21 @@ import reactor.core.publisher.Mono;
 /**
  * One file of a run, as W&amp;B described it when it was listed. An immutable value: equal files
  * have equal fields and belong to the same run path. Its operations are cold publishers.
+ *
+ * <p>Its JSON form, the same with Jackson 2 and Jackson 3 whatever the mapper's settings, is {@code
+ * {"id", "name", "size", "md5", "mimetype", "updatedAt", "run"}}: {@code updatedAt} an ISO-8601
+ * instant, {@code run} the run's path, absent values {@code null}. It has no URL: the download URL
+ * and the signed storage URL are credentials of a kind, so a controller that returns files never
+ * hands them out; one that means to reads {@link #url()} or {@link #directUrl()} itself.
  */
+@JsonAutoDetect(
+    fieldVisibility = Visibility.NONE,
+    getterVisibility = Visibility.NONE,
+    isGetterVisibility = Visibility.NONE,
+    setterVisibility = Visibility.NONE,
+    creatorVisibility = Visibility.NONE)
+@JsonPropertyOrder({"id", "name", "size", "md5", "mimetype", "updatedAt", "run"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public final class File {
   private final FileData data;
   private final Run run;
@@ -33,6 +53,7 @@ public final class File {
    *
    * @return the ID
    */
+  @JsonProperty("id")
   public String id() {
     return data.id();
   }
@@ -42,6 +63,7 @@ public final class File {
    *
    * @return the name, a relative POSIX path as the server sent it
    */
+  @JsonProperty("name")
   public String name() {
     return data.name();
   }
@@ -72,6 +94,7 @@ public final class File {
    *
    * @return the size; files over 2 GiB are common
    */
+  @JsonProperty("size")
   public long size() {
     return data.size();
   }
@@ -81,6 +104,7 @@ public final class File {
    *
    * @return the digest, or {@code null}
    */
+  @JsonProperty("md5")
   public String md5() {
     return data.md5();
   }
@@ -90,6 +114,7 @@ public final class File {
    *
    * @return the type, or {@code null} (W&amp;B often sends none)
    */
+  @JsonProperty("mimetype")
   public String mimetype() {
     return data.mimetype();
   }
@@ -154,6 +179,16 @@ public final class File {
     return "s3://" + host.substring(0, marker) + "/" + path;
   }
 
+  @JsonProperty("updatedAt")
+  private String updatedAtText() {
+    return data.updatedAt() == null ? null : data.updatedAt().toString();
+  }
+
+  @JsonProperty("run")
+  private String runPath() {
+    return run.path().toString();
+  }
+
   /**
    * The run the file belongs to.
    *
@@ -177,14 +212,15 @@ public final class File {
   /**
    * Downloads the file to {@code root/name}, creating parent folders.
    *
-   * <p>The body streams from the network into {@code <name>.part} beside the target, with no copy
-   * on the Java heap and a bounded number of writes in flight, so memory stays flat whatever the
-   * size and a slow disk slows the socket. A broken connection is resumed from the bytes already
-   * written with a {@code Range} request. The size, and unless disabled the MD5, are checked before
-   * the part file is forced to disk and moved into place atomically, and the folder forced after
-   * it: the final path never holds a partial or unverified file, even after a power cut. On error
-   * or cancel the part file is removed. A part file left by a process that was killed is picked up
-   * by the next download of the same file, which continues from what it holds.
+   * <p>The body streams from the network into a part file beside the target ({@code
+   * <name>.wandb4j-part}), with no copy on the Java heap and a bounded number of writes in flight,
+   * so memory stays flat whatever the size and a slow disk slows the socket. A broken connection is
+   * resumed from the bytes already written with a {@code Range} request. The size, and unless
+   * disabled the MD5, are checked before the part file is forced to disk and moved into place
+   * atomically, and the folder forced after it: the final path never holds a partial or unverified
+   * file, even after a power cut. On error or cancel the part file is removed. A part file left by
+   * a process that was killed is picked up by the next download of the same file, which continues
+   * from what it holds.
    *
    * <p>Errors: {@link java.nio.file.FileAlreadyExistsException} when the target exists and neither
    * {@code replace} nor {@code existOk} is set; {@link dev.wandb4j.error.WandbTransferException}
@@ -201,16 +237,16 @@ public final class File {
   }
 
   Mono<Outcome> downloadOutcome(Path root, DownloadOptions options) {
-    return downloadOutcome(root, options, null, null);
+    return downloadOutcome(root, options, null, null, null);
   }
 
   /**
    * As {@link #download(Path, DownloadOptions)}, for a bulk download: {@code written} hears the
-   * bytes on disk grow (on I/O threads), and {@code stop} ends the download, its part file removed
-   * first.
+   * bytes on disk grow (on I/O threads), {@code stop} ends the download, its part file removed
+   * first, and {@code journal} records what is complete in the folder.
    */
   Mono<Outcome> downloadOutcome(
-      Path root, DownloadOptions options, LongConsumer written, Mono<Void> stop) {
+      Path root, DownloadOptions options, LongConsumer written, Mono<Void> stop, Journal journal) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
     Consumer<DownloadProgress> listener = options.progress();
@@ -226,7 +262,9 @@ public final class File {
                 : (bytes, total, context) ->
                     listener.accept(new DownloadProgress(this, bytes, total, context)),
             written,
-            stop);
+            stop,
+            journal,
+            options.verifyExisting());
     return run.core()
         .downloader()
         .download(data, run.path().toString(), root, spec, this::refreshed);
@@ -258,7 +296,7 @@ public final class File {
    * @throws IllegalArgumentException if the range lies outside the file
    */
   public Flux<ByteBuf> content(long offset, long length) {
-    if (offset < 0 || length < 0 || offset + length > data.size()) {
+    if (offset < 0 || length < 0 || length > data.size() - offset) {
       throw new IllegalArgumentException(
           "Range "
               + offset

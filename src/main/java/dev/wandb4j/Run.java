@@ -3,19 +3,15 @@ package dev.wandb4j;
 import dev.wandb4j.internal.ClientCore;
 import dev.wandb4j.internal.FileData;
 import dev.wandb4j.internal.FileDeletion;
-import dev.wandb4j.internal.Outcome;
 import dev.wandb4j.internal.PageData;
-import dev.wandb4j.internal.SafePaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * A handle on one W&amp;B run. Creating it sends nothing; each method returns a cold publisher that
@@ -206,7 +202,9 @@ public final class Run {
    * @param files the files to delete
    * @param batchSize files per mutation, from 1 to 1000
    * @return the number of files deleted: those W&amp;B confirmed, and those found gone after a
-   *     mutation whose answer was lost
+   *     mutation whose answer was lost. A file of the publisher that someone else had already
+   *     deleted counts too when W&amp;B confirms deleting its ID, as it does for IDs it no longer
+   *     has.
    */
   public Mono<Long> deleteFiles(Publisher<File> files, int batchSize) {
     Objects.requireNonNull(files, "files");
@@ -271,75 +269,7 @@ public final class Run {
     if (concurrency < 1 || concurrency > 1024) {
       throw new IllegalArgumentException("concurrency must be between 1 and 1024: " + concurrency);
     }
-    return Flux.defer(
-        () -> {
-          BulkTracker tracker = new BulkTracker(progress);
-          // failFast stops the listing and the downloads in flight; each of those removes its
-          // part file before it ends, and the error follows once they all have.
-          Sinks.Empty<Void> stop = Sinks.empty();
-          AtomicReference<Throwable> failure = new AtomicReference<>();
-          Flux<DownloadResult> results =
-              files(query)
-                  .takeUntilOther(stop.asMono())
-                  .doOnNext(tracker::listed)
-                  .doOnComplete(tracker::listingDone)
-                  .flatMap(f -> downloadOne(f, root, options, tracker, stop.asMono()), concurrency)
-                  .doOnNext(tracker::finished);
-          if (options.failFast()) {
-            results =
-                results
-                    .<DownloadResult>handle(
-                        (r, sink) -> {
-                          if (failure.get() != null) {
-                            return;
-                          }
-                          sink.next(r);
-                          if (r.isFailed()) {
-                            failure.set(r.error());
-                            stop.tryEmitEmpty();
-                          }
-                        })
-                    .concatWith(
-                        Mono.defer(
-                            () ->
-                                failure.get() == null ? Mono.empty() : Mono.error(failure.get())));
-          }
-          // The last report precedes the end of the results, so that it is there when they are.
-          return results
-              .concatWith(Mono.defer(tracker::last).then(Mono.empty()))
-              .onErrorResume(
-                  e -> tracker.last().onErrorResume(t -> Mono.empty()).then(Mono.error(e)))
-              .doOnCancel(() -> tracker.last().subscribe(null, t -> {}));
-        });
-  }
-
-  private Mono<DownloadResult> downloadOne(
-      File f, Path root, DownloadOptions options, BulkTracker tracker, Mono<Void> stop) {
-    return f.downloadOutcome(root, options, written -> tracker.written(f, written), stop)
-        .map(out -> new DownloadResult(f, status(out.kind()), out.path(), out.bytes(), null))
-        .onErrorResume(
-            e ->
-                Mono.just(
-                    new DownloadResult(f, DownloadResult.Status.FAILED, target(root, f), 0, e)));
-  }
-
-  private static DownloadResult.Status status(Outcome.Kind kind) {
-    switch (kind) {
-      case EXISTED:
-        return DownloadResult.Status.SKIPPED_EXISTS;
-      case UNCHANGED:
-        return DownloadResult.Status.SKIPPED_UNCHANGED;
-      default:
-        return DownloadResult.Status.DOWNLOADED;
-    }
-  }
-
-  private static Path target(Path root, File f) {
-    try {
-      return SafePaths.resolve(root, f.name());
-    } catch (RuntimeException refused) {
-      return null;
-    }
+    return BulkDownload.of(files(query), f -> root, options, concurrency, progress);
   }
 
   ClientCore core() {

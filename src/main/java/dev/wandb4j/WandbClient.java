@@ -1,5 +1,6 @@
 package dev.wandb4j;
 
+import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.internal.ClientCore;
 import dev.wandb4j.internal.ClientSettings;
 import dev.wandb4j.internal.Credentials;
@@ -136,6 +137,31 @@ public final class WandbClient implements AutoCloseable {
   }
 
   /**
+   * A handle on a project; no request is sent.
+   *
+   * @param path the project's path, in any form {@link ProjectPath#parse(String)} accepts
+   * @return the project
+   * @throws IllegalArgumentException if the path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public Project project(String path) {
+    return project(ProjectPath.parse(path, env.apply("WANDB_ENTITY")));
+  }
+
+  /**
+   * A handle on a project; no request is sent.
+   *
+   * @param path the project's path
+   * @return the project
+   * @throws IllegalStateException if the client is closed
+   */
+  public Project project(ProjectPath path) {
+    Objects.requireNonNull(path, "path");
+    core.ensureOpen();
+    return new Project(path, core);
+  }
+
+  /**
    * The API base URL this client talks to.
    *
    * @return the base URL, without a trailing slash
@@ -146,20 +172,23 @@ public final class WandbClient implements AutoCloseable {
 
   /**
    * Closes the client: requests made afterwards fail with {@link IllegalStateException}, downloads
-   * in flight are stopped and remove their part files, and the pool the client created is then
-   * disposed, in the background, as Reactor Netty's own {@code dispose()} does. Idempotent and
-   * non-blocking, so it is safe on any thread; use {@link #closeAsync()} to wait until all of that
-   * is done.
+   * in flight are stopped (each removes its part file, or keeps it with its version record when a
+   * later download of the same file can continue from it: files of 8 MiB or more with an MD5), and
+   * the pool the client created is then disposed, in the background, as Reactor Netty's own {@code
+   * dispose()} does. Idempotent and non-blocking, so it is safe on any thread; use {@link
+   * #closeAsync()} to wait until all of that is done.
    */
   @Override
   public void close() {
-    closeAsync().subscribe();
+    // A pool that cannot be released (its event loops already shut down) has nothing left to
+    // release; there is no caller to tell, and library code does not print.
+    closeAsync().subscribe(null, e -> {});
   }
 
   /**
    * Closes the client without blocking: new requests are refused at once, downloads in flight are
-   * stopped, and the returned {@code Mono} completes once each has removed its part file and the
-   * pool the client created is released. Idempotent.
+   * stopped, and the returned {@code Mono} completes once each has removed (or, when resumable,
+   * kept) its part file and the pool the client created is released. Idempotent.
    *
    * @return completes when the downloads have cleaned up and what the client created is released
    */
@@ -199,6 +228,8 @@ public final class WandbClient implements AutoCloseable {
     private boolean http2;
     private UnaryOperator<HttpClient> httpClientCustomizer;
     private boolean allowPlainHttp;
+    private ConnectionProvider.MeterRegistrar poolMeters;
+    private boolean allowMissingApiKey;
     private Function<String, String> env = System::getenv;
     private Function<String, String> properties = System::getProperty;
     private Path userHome = Path.of(System.getProperty("user.home", "."));
@@ -212,9 +243,12 @@ public final class WandbClient implements AutoCloseable {
      *
      * @param baseUrl an absolute http or https URL
      * @return this builder
+     * @throws IllegalArgumentException if it is not an absolute http(s) URL with a valid port and
+     *     without user info, query or fragment
      */
     public Builder baseUrl(String baseUrl) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      parseBaseUrl(Objects.requireNonNull(baseUrl, "baseUrl"));
+      this.baseUrl = baseUrl;
       return this;
     }
 
@@ -423,6 +457,19 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
+     * Publishes the connection-pool metrics of the pool the client creates through this registrar,
+     * e.g. into an application's own {@code MeterRegistry} rather than Micrometer's global one.
+     * Ignored for a borrowed pool. Default: none.
+     *
+     * @param registrar registers (and removes) the pool's meters
+     * @return this builder
+     */
+    public Builder connectionPoolMetrics(ConnectionProvider.MeterRegistrar registrar) {
+      this.poolMeters = Objects.requireNonNull(registrar, "registrar");
+      return this;
+    }
+
+    /**
      * The HTTP proxy every request goes through, but those to its {@link
      * ProxyOptions#nonProxyHosts(List) non-proxy hosts}; {@link ProxyOptions#NONE} for none at all.
      * Requests are tunnelled ({@code CONNECT}), so TLS runs end to end. Default: the environment's
@@ -482,6 +529,20 @@ public final class WandbClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether {@link #build()} succeeds when no API key can be found. If it does, every request to
+     * the API fails with {@link dev.wandb4j.error.WandbAuthenticationException}, saying how to give
+     * a key, without sending anything; an application can then start (and its tests run) without
+     * W&amp;B credentials. Default: false, and {@code build()} fails.
+     *
+     * @param allow whether to build without a key
+     * @return this builder
+     */
+    public Builder allowMissingApiKey(boolean allow) {
+      this.allowMissingApiKey = allow;
+      return this;
+    }
+
     Builder environment(Function<String, String> env, Path userHome) {
       this.env = env;
       this.userHome = userHome;
@@ -500,8 +561,8 @@ public final class WandbClient implements AutoCloseable {
      * @throws IllegalArgumentException if the base URL is not an absolute http(s) URL, or is plain
      *     http on another host than loopback without {@link #allowPlainHttp(boolean)}, or a proxy
      *     variable is not an HTTP proxy URL
-     * @throws dev.wandb4j.error.WandbAuthenticationException if no API key can be found; the
-     *     message says how to give one
+     * @throws WandbAuthenticationException if no API key can be found (unless {@link
+     *     #allowMissingApiKey(boolean)}); the message says how to give one
      */
     public WandbClient build() {
       String url = baseUrl;
@@ -515,7 +576,8 @@ public final class WandbClient implements AutoCloseable {
             "Refusing to send the W&B API key in clear text to "
                 + base.getHost()
                 + ": use an https base URL, or allow plain http for a network you trust"
-                + " (allowPlainHttp(true); --allow-http on the command line)");
+                + " (allowPlainHttp(true); --allow-http on the command line; wandb.allow-plain-http"
+                + " in Spring Boot)");
       }
       Proxies proxies;
       if (proxy == null) {
@@ -528,7 +590,15 @@ public final class WandbClient implements AutoCloseable {
                 new Proxies.Route(proxy.host(), proxy.port(), proxy.username(), proxy.password()),
                 proxy.nonProxyHosts());
       }
-      String key = Credentials.resolveApiKey(apiKey, env, userHome, base);
+      String key;
+      try {
+        key = Credentials.resolveApiKey(apiKey, env, userHome, base);
+      } catch (WandbAuthenticationException none) {
+        if (!allowMissingApiKey || apiKey != null) {
+          throw none;
+        }
+        key = null;
+      }
       ClientSettings settings =
           new ClientSettings(
               base,
@@ -551,6 +621,7 @@ public final class WandbClient implements AutoCloseable {
                   loopResources,
                   maxConnections,
                   connectionPoolMetrics,
+                  poolMeters,
                   trustManagerFactory,
                   http2,
                   proxies,
@@ -613,6 +684,10 @@ public final class WandbClient implements AutoCloseable {
       if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
         throw new IllegalArgumentException(
             "The W&B base URL must not have user info, a query or a fragment");
+      }
+      if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+        throw new IllegalArgumentException(
+            "The W&B base URL has port " + uri.getPort() + ", outside the range 1 to 65535");
       }
       return uri;
     }

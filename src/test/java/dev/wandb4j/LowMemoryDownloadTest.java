@@ -2,15 +2,14 @@ package dev.wandb4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wandb4j.testing.ForkedJvm;
 import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -31,25 +30,14 @@ class LowMemoryDownloadTest {
   @Test
   void aDownloadPastTwoGibSucceedsInSixtyFourMibOfHeapAndDirectMemory(@TempDir Path dir)
       throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-Xmx64m",
-                "-XX:MaxDirectMemorySize=64m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Child.class.getName(),
-                dir.toString())
-            .redirectErrorStream(true)
-            .start();
-    boolean done = p.waitFor(5, TimeUnit.MINUTES);
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    assertThat(done).as(output).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
+    ForkedJvm.Result r =
+        ForkedJvm.run(
+            Child.class,
+            java.util.List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m"),
+            Duration.ofMinutes(5),
+            dir.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    String output = r.output();
     assertThat(output).contains("downloaded " + SIZE);
     assertThat(dir.resolve("big/checkpoint.bin")).doesNotExist();
   }

@@ -6,13 +6,19 @@ import dev.wandb4j.DownloadResult;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Run;
 import dev.wandb4j.WandbClient;
+import dev.wandb4j.error.WandbException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 /**
  * Runs one bulk download for the command line: shows progress, prints a summary, and on Ctrl-C
@@ -29,27 +35,51 @@ final class BulkRun {
     this.main = main;
   }
 
-  /** Downloads, prints the summary, and returns the exit code. */
+  /** Downloads a run's files, prints the summary, and returns the exit code. */
   int download(
       WandbClient client,
       Run run,
       Path root,
       FileQuery query,
       DownloadOptions options,
-      int concurrency)
+      int concurrency,
+      Requested requested)
       throws InterruptedException {
-    ProgressPrinter printer = new ProgressPrinter(main.out, main.terminal, main.quiet);
+    return download(
+        client,
+        progress -> run.downloadAll(root, query, options, concurrency, progress),
+        options,
+        requested,
+        run);
+  }
+
+  /**
+   * Downloads what {@code start} downloads, with a progress line, prints the summary, and returns
+   * the exit code.
+   *
+   * @param client the client, closed on Ctrl-C so that downloads in flight stop cleanly
+   * @param starter starts the download, given the progress listener
+   * @param options the options it was started with
+   * @param requested what was asked for by name
+   * @param run the run when one run is downloaded, for the names it does not have; else null
+   */
+  int download(
+      WandbClient client,
+      Function<Consumer<BulkProgress>, Flux<DownloadResult>> starter,
+      DownloadOptions options,
+      Requested requested,
+      Run run)
+      throws InterruptedException {
+    ProgressPrinter printer =
+        new ProgressPrinter(main.out, main.terminal, main.quiet, main.console.columns());
     List<DownloadResult> results = new ArrayList<>();
     AtomicReference<Throwable> error = new AtomicReference<>();
     AtomicReference<BulkProgress> last = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
     long start = System.nanoTime();
     Disposable d =
-        run.downloadAll(
-                root,
-                query,
-                options,
-                concurrency,
+        starter
+            .apply(
                 p -> {
                   last.set(p);
                   printer.update(p);
@@ -69,8 +99,10 @@ final class BulkRun {
         new Thread(
             () -> {
               if (done.getCount() > 0) {
-                d.dispose();
+                // Closing first: downloads stopped by the client keep a part file that running
+                // again can continue from; cancelled ones would remove theirs.
                 client.closeAsync().block(CLEANUP);
+                d.dispose();
                 printer.finish();
                 main.err.println("Interrupted: downloads in flight were cancelled and cleaned up.");
                 main.err.flush();
@@ -89,18 +121,40 @@ final class BulkRun {
       }
     }
     printer.finish();
-    if (error.get() != null) {
-      throw asRuntime(error.get());
+    Throwable e = error.get();
+    boolean stopped = false;
+    if (e != null) {
+      // With --fail-fast the error is that of the failed file, which is among the results.
+      stopped = options.failFast() && results.stream().anyMatch(r -> r.error() == e);
+      if (!stopped) {
+        throw asRuntime(e);
+      }
     }
-    return summarize(results, Duration.ofNanos(System.nanoTime() - start));
+    Set<String> missing = requested.names();
+    for (DownloadResult r : results) {
+      missing.remove(r.file().name());
+    }
+    if (results.isEmpty() && missing.isEmpty()) {
+      main.out.println(run == null ? requested.nothingInProject() : requested.nothing(run));
+      main.out.flush();
+      return Main.OK;
+    }
+    int code =
+        results.isEmpty()
+            ? Main.OK
+            : summarize(results, options, Duration.ofNanos(System.nanoTime() - start), stopped);
+    return run == null ? code : requested.reportMissing(main, missing, run, code);
   }
 
-  private int summarize(List<DownloadResult> results, Duration took) {
+  private int summarize(
+      List<DownloadResult> results, DownloadOptions options, Duration took, boolean stopped) {
     long downloaded = 0;
     long bytes = 0;
     long skipped = 0;
     List<DownloadResult> failed = new ArrayList<>();
+    Set<String> runs = new java.util.HashSet<>();
     for (DownloadResult r : results) {
+      runs.add(r.file().run().path().runId());
       switch (r.status()) {
         case DOWNLOADED:
           downloaded++;
@@ -114,27 +168,60 @@ final class BulkRun {
       }
     }
     double seconds = Math.max(took.toNanos() / 1e9, 1e-9);
-    main.out.printf(
-        "Downloaded %d files (%s) in %s, %s; %d already up to date; %d failed.%n",
-        downloaded,
-        Format.bytes(bytes),
-        Format.duration(took),
-        Format.rate(bytes / seconds),
-        skipped,
-        failed.size());
-    main.out.flush();
-    if (!failed.isEmpty()) {
-      for (DownloadResult r : failed) {
-        main.err.println("  FAILED " + r.file().name() + ": " + Main.oneLine(r.error()));
-      }
-      main.err.println("Run the same command again to retry the failed files.");
-      main.err.flush();
-      return Main.TRANSFER;
+    StringBuilder summary =
+        new StringBuilder("Downloaded ")
+            .append(Format.count(downloaded, "file"))
+            .append(" (")
+            .append(Format.bytes(bytes))
+            .append(")")
+            .append(runs.size() > 1 ? " of " + Format.count(runs.size(), "run") : "")
+            .append(" in ")
+            .append(Format.duration(took))
+            .append(", ")
+            .append(Format.rate(bytes / seconds));
+    if (options.sync()) {
+      summary.append("; ").append(skipped).append(" already up to date");
+    } else if (options.existOk()) {
+      summary.append("; ").append(skipped).append(" already there, kept unchecked");
     }
-    return Main.OK;
+    summary.append("; ").append(failed.size()).append(" failed.");
+    main.out.println(summary);
+    main.out.flush();
+    if (failed.isEmpty()) {
+      return Main.OK;
+    }
+    long retryable = 0;
+    for (DownloadResult r : failed) {
+      String where = runs.size() > 1 ? r.file().run().path().runId() + "/" : "";
+      main.err.println(
+          "  FAILED "
+              + Names.escape(where + r.file().name())
+              + ": "
+              + Names.escape(Main.oneLine(r.error())));
+      if (r.error() instanceof WandbException && ((WandbException) r.error()).isRetryable()) {
+        retryable++;
+      }
+    }
+    if (stopped) {
+      main.err.println(
+          "Stopped at the first failure (--fail-fast): files not started were left alone.");
+    }
+    if (retryable > 0) {
+      main.err.println(
+          "Run the same command again to retry the "
+              + Format.count(retryable, "file")
+              + " that may succeed then (complete files are skipped).");
+    }
+    main.err.flush();
+    return Main.TRANSFER;
   }
 
   private static RuntimeException asRuntime(Throwable t) {
-    return t instanceof RuntimeException ? (RuntimeException) t : new IllegalStateException(t);
+    if (t instanceof RuntimeException) {
+      return (RuntimeException) t;
+    }
+    return t instanceof IOException
+        ? new java.io.UncheckedIOException((IOException) t)
+        : new IllegalStateException(t);
   }
 }

@@ -20,8 +20,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "demo",
     description = {
-      "Start a local W&B emulator with a realistic run, list it, and download everything,",
-      "verified, with a progress bar. Needs no account and no network."
+      "Try the tool on a local W&B emulator: no account, no network.",
+      "Starts an emulator with a realistic run, lists it, and downloads everything,",
+      "verified, with a progress bar."
     },
     mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
@@ -39,23 +40,27 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--images",
       defaultValue = "400",
+      paramLabel = "N",
       description = "How many media files (default: 400).")
   int images;
 
   @Option(
       names = "--checkpoint-mib",
       defaultValue = "128",
-      description = "Size of each of the 3 checkpoints (default: 128).")
+      paramLabel = "MIB",
+      description = "Size of each of the 3 checkpoints, in MiB (default: 128).")
   int checkpointMib;
 
   @Option(
       names = {"-c", "--concurrency"},
       defaultValue = "16",
+      paramLabel = "N",
       description = "Files in flight at once (default: 16).")
   int concurrency;
 
   @Override
   public Integer call() throws Exception {
+    main.refuseConnectionOptions("demo");
     try (WandbEmulator emu = WandbEmulator.start()) {
       populate(emu.run(RUN));
       main.out.println(
@@ -77,20 +82,14 @@ final class DemoCommand implements Callable<Integer> {
       }
       for (Map.Entry<String, long[]> e : byFolder.entrySet()) {
         main.out.printf(
-            "  %-14s %5d files  %10s%n",
-            e.getKey(), e.getValue()[0], Format.bytes(e.getValue()[1]));
+            "  %-14s %11s  %10s%n",
+            e.getKey(), Format.count(e.getValue()[0], "file"), Format.bytes(e.getValue()[1]));
       }
-      main.out.printf("  %d files, %s%n", files.size(), Format.bytes(total));
+      main.out.printf("  %s, %s%n", Format.count(files.size(), "file"), Format.bytes(total));
 
       main.out.println();
       main.out.println(
-          "$ wandb4j download "
-              + RUN
-              + " --root "
-              + root
-              + " --concurrency "
-              + concurrency
-              + " --sync");
+          "$ wandb4j download " + RUN + " --root " + root + " --concurrency " + concurrency);
       main.out.flush();
       int code =
           new BulkRun(main)
@@ -100,7 +99,8 @@ final class DemoCommand implements Callable<Integer> {
                   root,
                   FileQuery.builder().perPage(1000).build(),
                   DownloadOptions.builder().sync(true).build(),
-                  concurrency);
+                  concurrency,
+                  new Requested(null));
       if (code != Main.OK) {
         return code;
       }
@@ -109,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
               + root.toAbsolutePath()
               + ".");
       main.out.println(
-          "Run the demo again: --sync finds every file up to date and downloads nothing.");
+          "Run the demo again: every file is found up to date and nothing is downloaded.");
       main.out.println();
       main.out.println("The same commands against your own runs on W&B:");
       main.out.println("  export WANDB_API_KEY=<your key from https://wandb.ai/authorize>");

@@ -3,26 +3,37 @@ package dev.wandb4j.cli;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Human-readable numbers for the command line. */
+/** Human-readable numbers for the command line: sizes and rates in the same binary units. */
 final class Format {
   private Format() {}
+
+  private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB"};
 
   static String bytes(long n) {
     if (n < 1024) {
       return n + " B";
     }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
+    return scaled(n);
+  }
+
+  /** A rate in the units of {@link #bytes}, from KiB/s up. */
+  static String rate(double bytesPerSecond) {
+    return scaled(bytesPerSecond) + "/s";
+  }
+
+  private static String scaled(double n) {
+    double v = n / 1024;
+    int u = 0;
+    while (v >= 1024 && u < UNITS.length - 1) {
       v /= 1024;
       u++;
     }
-    return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, UNITS[u]);
   }
 
-  static String rate(double bytesPerSecond) {
-    return String.format(Locale.ROOT, "%.1f MB/s", bytesPerSecond / 1e6);
+  /** A count and a noun, singular for one: {@code 1 file}, {@code 2 files}. */
+  static String count(long n, String noun) {
+    return n + " " + (n == 1 ? noun : noun + "s");
   }
 
   static String duration(Duration d) {

@@ -7,9 +7,11 @@ import dev.wandb4j.error.WandbDeleteException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -18,10 +20,16 @@ import reactor.core.publisher.Flux;
 /** {@code wandb4j rm}. */
 @Command(
     name = "rm",
-    description = "Delete a run's files that a pattern or names select, in batches.",
+    description = {
+      "Delete a run's files that a pattern or names select, in batches.",
+      "A --name the run does not have is reported after the others are deleted, and the exit",
+      "code is 4."
+    },
     mixinStandardHelpOptions = true)
 final class RemoveCommand implements Callable<Integer> {
   @ParentCommand Main main;
+
+  @Mixin Connection connection;
 
   @Parameters(paramLabel = "RUN", description = "entity/project/runId or the run's URL")
   String run;
@@ -40,22 +48,30 @@ final class RemoveCommand implements Callable<Integer> {
       main.err.println("error: say which files to delete with --pattern or --name");
       return Main.USAGE;
     }
-    try (WandbClient client = main.client()) {
+    Requested requested = new Requested(selection);
+    try (WandbClient client = main.client(connection, run)) {
       Run r = client.run(run);
       List<File> files = r.files(selection.query(1000)).collectList().block();
+      Set<String> missing = requested.names();
+      for (File f : files) {
+        missing.remove(f.name());
+      }
       if (files.isEmpty()) {
-        main.out.println("Nothing to delete: no file of " + r.path() + " matches.");
-        return Main.OK;
+        if (missing.isEmpty()) {
+          main.out.println(requested.nothing(r) + " Nothing deleted.");
+        }
+        return requested.reportMissing(main, missing, r, Main.OK);
       }
       long bytes = 0;
       for (File f : files) {
         bytes += f.size();
         if (!main.quiet) {
-          main.out.println("  " + f.name());
+          main.out.println("  " + Names.escape(f.name()));
         }
       }
       main.out.printf(
-          "%d files (%s) of %s will be deleted.%n", files.size(), Format.bytes(bytes), r.path());
+          "%s (%s) of %s will be deleted.%n",
+          Format.count(files.size(), "file"), Format.bytes(bytes), r.path());
       main.out.flush();
       if (!yes) {
         if (!main.terminal) {
@@ -69,7 +85,7 @@ final class RemoveCommand implements Callable<Integer> {
         String answer = main.in.readLine();
         if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("y|yes")) {
           main.out.println("Nothing deleted.");
-          return Main.OK;
+          return requested.reportMissing(main, missing, r, Main.OK);
         }
       }
       // Exactly the files listed and confirmed: the listing has ended before the first deletion.
@@ -81,13 +97,14 @@ final class RemoveCommand implements Callable<Integer> {
             "Deleted "
                 + e.deletedCount()
                 + " of "
-                + e.requestedCount()
-                + " files before an error; the others may still be there.");
+                + Format.count(e.requestedCount(), "file")
+                + " before an error; the others may still be there.");
         main.out.flush();
         throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
       }
-      main.out.println("Deleted " + deleted + " files.");
-      return Main.OK;
+      main.out.println("Deleted " + Format.count(deleted, "file") + ".");
+      main.out.flush();
+      return requested.reportMissing(main, missing, r, Main.OK);
     }
   }
 }

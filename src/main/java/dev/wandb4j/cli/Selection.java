@@ -9,7 +9,7 @@ final class Selection {
   @Option(
       names = {"-p", "--pattern"},
       paramLabel = "LIKE",
-      description = "MySQL LIKE pattern, evaluated by W&B: % any run of characters, _ one.")
+      description = "MySQL LIKE pattern, evaluated by W&B: %% any run of characters, _ one.")
   String pattern;
 
   @Option(

@@ -12,39 +12,65 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
 
 /** The bytes of an emulated file: held in memory, on disk, or generated on the fly. */
 abstract class Content {
   static final int CHUNK = 64 * 1024;
 
-  private volatile String md5;
+  private final AtomicReference<CompletableFuture<String>> md5 = new AtomicReference<>();
 
   abstract long size();
 
-  /** Streams {@code count} bytes from {@code from} as buffers the subscriber releases. */
-  abstract Flux<ByteBuf> stream(long from, long count);
+  /**
+   * Streams {@code count} bytes from {@code from} as buffers the subscriber releases; content that
+   * has to be read from disk is read on {@code io}, never on the thread that requests it.
+   */
+  abstract Flux<ByteBuf> stream(long from, long count, Scheduler io);
 
   /** The file on disk, for zero-copy sending, or {@code null}. */
   Path path() {
     return null;
   }
 
+  /** Whether this is the file at {@code file} as it is now on disk (same size and time). */
+  boolean sameAs(Path file) {
+    return false;
+  }
+
   /** The byte at a position, for corrupting it. */
   abstract byte byteAt(long position);
 
-  /** The base64 MD5, computed once. */
-  final String md5() {
-    String m = md5;
-    if (m == null) {
-      synchronized (this) {
-        if (md5 == null) {
-          md5 = Base64.getEncoder().encodeToString(digest());
-        }
-        m = md5;
-      }
+  /**
+   * The base64 MD5, computed once, on {@code worker}: hashing a large file takes seconds, which
+   * must not be spent on an event loop.
+   */
+  final CompletableFuture<String> md5(Executor worker) {
+    CompletableFuture<String> existing = md5.get();
+    if (existing != null) {
+      return existing;
     }
-    return m;
+    CompletableFuture<String> mine = new CompletableFuture<>();
+    if (!md5.compareAndSet(null, mine)) {
+      return md5.get();
+    }
+    try {
+      worker.execute(
+          () -> {
+            try {
+              mine.complete(Base64.getEncoder().encodeToString(digest()));
+            } catch (RuntimeException | Error e) {
+              mine.completeExceptionally(e);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      mine.completeExceptionally(rejected);
+    }
+    return mine;
   }
 
   abstract byte[] digest();
@@ -98,7 +124,7 @@ abstract class Content {
     }
 
     @Override
-    Flux<ByteBuf> stream(long from, long count) {
+    Flux<ByteBuf> stream(long from, long count, Scheduler io) {
       return chunks(from, count, (off, len) -> Unpooled.wrappedBuffer(bytes, (int) off, len));
     }
 
@@ -113,20 +139,41 @@ abstract class Content {
     }
   }
 
+  /** A file on disk, with its size as it was when it was added. */
   private static final class OnDisk extends Content {
     private final Path path;
+    private final long size;
+    private final java.nio.file.attribute.FileTime modified;
 
     OnDisk(Path path) {
       this.path = path;
+      try {
+        java.nio.file.attribute.BasicFileAttributes a =
+            Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        this.size = a.size();
+        this.modified = a.lastModifiedTime();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    boolean sameAs(Path file) {
+      if (!file.equals(path)) {
+        return false;
+      }
+      try {
+        java.nio.file.attribute.BasicFileAttributes a =
+            Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        return a.size() == size && a.lastModifiedTime().equals(modified);
+      } catch (IOException e) {
+        return false;
+      }
     }
 
     @Override
     long size() {
-      try {
-        return Files.size(path);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return size;
     }
 
     @Override
@@ -135,37 +182,36 @@ abstract class Content {
     }
 
     @Override
-    Flux<ByteBuf> stream(long from, long count) {
+    Flux<ByteBuf> stream(long from, long count, Scheduler io) {
       return Flux.using(
-          () -> java.nio.channels.FileChannel.open(path),
-          ch ->
-              chunks(
-                  from,
-                  count,
-                  (off, len) -> {
-                    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(len);
-                    try {
-                      int read = 0;
-                      while (read < len) {
-                        int n = buf.writeBytes(ch, off + read, len - read);
-                        if (n < 0) {
-                          throw new IOException("file shrank: " + path);
-                        }
-                        read += n;
-                      }
-                    } catch (IOException e) {
-                      buf.release();
-                      throw new UncheckedIOException(e);
-                    }
-                    return buf;
-                  }),
-          ch -> {
-            try {
-              ch.close();
-            } catch (IOException ignored) {
-              // nothing to do
-            }
-          });
+              () -> java.nio.channels.FileChannel.open(path),
+              ch -> chunks(from, count, (off, len) -> read(ch, off, len)),
+              ch -> {
+                try {
+                  ch.close();
+                } catch (IOException ignored) {
+                  // nothing to do
+                }
+              })
+          .subscribeOn(io);
+    }
+
+    private ByteBuf read(java.nio.channels.FileChannel ch, long off, int len) {
+      ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(len);
+      try {
+        int read = 0;
+        while (read < len) {
+          int n = buf.writeBytes(ch, off + read, len - read);
+          if (n < 0) {
+            throw new IOException("file shrank: " + path);
+          }
+          read += n;
+        }
+      } catch (IOException e) {
+        buf.release();
+        throw new UncheckedIOException(e);
+      }
+      return buf;
     }
 
     @Override
@@ -228,7 +274,7 @@ abstract class Content {
     }
 
     @Override
-    Flux<ByteBuf> stream(long from, long count) {
+    Flux<ByteBuf> stream(long from, long count, Scheduler io) {
       return Flux.using(
           () -> {
             byte[] block = block();

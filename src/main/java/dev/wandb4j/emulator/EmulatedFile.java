@@ -4,6 +4,7 @@ import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /** A file the emulator serves: real bytes, a real size and a real MD5. */
 public final class EmulatedFile {
@@ -50,12 +51,18 @@ public final class EmulatedFile {
   }
 
   /**
-   * The base64 MD5 of the content, computed once (for generated content, on first use).
+   * The base64 MD5 of the content, computed once, on first use, on one of the emulator's worker
+   * threads; this method waits for it.
    *
    * @return the digest
    */
   public String md5() {
-    return content.md5();
+    return md5Async().join();
+  }
+
+  /** The base64 MD5, computed on the emulator's workers. */
+  CompletableFuture<String> md5Async() {
+    return content.md5(run.emulator().digester());
   }
 
   /**

@@ -2,9 +2,12 @@ package dev.wandb4j.emulator;
 
 import dev.wandb4j.RunPath;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,11 +19,143 @@ public final class EmulatedRun {
   private final long projectId;
   private final List<EmulatedFile> files = new ArrayList<>();
   private final Map<String, EmulatedFile> byName = new HashMap<>();
+  private final long created;
+  private volatile String displayName;
+  private volatile String state = "finished";
+  private volatile Instant createdAt;
+  private volatile List<String> tags = List.of();
+  private volatile String group;
+  private volatile String jobType;
+  private volatile Map<String, Object> config = Map.of();
 
-  EmulatedRun(WandbEmulator emulator, RunPath path, long projectId) {
+  EmulatedRun(WandbEmulator emulator, RunPath path, long projectId, long created) {
     this.emulator = emulator;
     this.path = path;
     this.projectId = projectId;
+    this.created = created;
+    this.displayName = path.runId();
+    this.createdAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /**
+   * Sets the name W&amp;B's UI shows. Default: the run ID.
+   *
+   * @param displayName the name
+   * @return this run
+   */
+  public EmulatedRun displayName(String displayName) {
+    this.displayName = displayName;
+    return this;
+  }
+
+  /**
+   * Sets the run's state, e.g. {@code running} or {@code crashed}. Default: {@code finished}.
+   *
+   * @param state the state
+   * @return this run
+   */
+  public EmulatedRun state(String state) {
+    this.state = state;
+    return this;
+  }
+
+  /**
+   * Sets when the run was created (kept to the second). Default: when it was added.
+   *
+   * @param createdAt the time
+   * @return this run
+   */
+  public EmulatedRun createdAt(Instant createdAt) {
+    this.createdAt = createdAt.truncatedTo(ChronoUnit.SECONDS);
+    return this;
+  }
+
+  /**
+   * Sets the run's tags. Default: none.
+   *
+   * @param tags the tags
+   * @return this run
+   */
+  public EmulatedRun tags(String... tags) {
+    this.tags = List.of(tags);
+    return this;
+  }
+
+  /**
+   * Sets the run's group and job type. Default: none.
+   *
+   * @param group the group, or {@code null}
+   * @param jobType the job type, or {@code null}
+   * @return this run
+   */
+  public EmulatedRun group(String group, String jobType) {
+    this.group = group;
+    this.jobType = jobType;
+    return this;
+  }
+
+  /**
+   * Sets the run's config, as {@code key -> value}; filters reach a value as {@code
+   * config.<key>.value}, as in W&amp;B. Default: empty.
+   *
+   * @param config the config
+   * @return this run
+   */
+  public EmulatedRun config(Map<String, Object> config) {
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    config.forEach((k, v) -> wrapped.put(k, Collections.singletonMap("value", v)));
+    this.config = Collections.unmodifiableMap(wrapped);
+    return this;
+  }
+
+  String displayName() {
+    return displayName;
+  }
+
+  String state() {
+    return state;
+  }
+
+  Instant createdAt() {
+    return createdAt;
+  }
+
+  List<String> tags() {
+    return tags;
+  }
+
+  String group() {
+    return group;
+  }
+
+  String jobType() {
+    return jobType;
+  }
+
+  Map<String, Object> configValues() {
+    return config;
+  }
+
+  /** The order runs were added in: ties of {@code createdAt} are broken by it. */
+  long created() {
+    return created;
+  }
+
+  /** The run as W&amp;B's filters see it: the fields a filter or an order may name. */
+  Map<String, Object> document() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    String created = createdAt.toString().replace("Z", "");
+    d.put("name", path.runId());
+    d.put("state", state);
+    d.put("display_name", displayName);
+    d.put("displayName", displayName);
+    d.put("createdAt", created);
+    d.put("created_at", created);
+    d.put("tags", tags);
+    d.put("group", group);
+    d.put("jobType", jobType);
+    d.put("config", config);
+    return d;
   }
 
   /**
@@ -178,6 +313,10 @@ public final class EmulatedRun {
       }
     }
     return out;
+  }
+
+  WandbEmulator emulator() {
+    return emulator;
   }
 
   @Override

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /** Executes W&amp;B GraphQL operations over the emulator's runs with graphql-java. */
@@ -67,14 +68,22 @@ final class GraphQlEndpoint {
                         .dataFetcher("name", e -> projectOf(e).name())
                         .dataFetcher("entityName", e -> projectOf(e).entity())
                         .dataFetcher("internalId", e -> projectOf(e).internalId())
-                        .dataFetcher("run", e -> projectOf(e).run(e.getArgument("name"))))
+                        .dataFetcher("run", e -> projectOf(e).run(e.getArgument("name")))
+                        .dataFetcher("runs", this::runs)
+                        .dataFetcher("runCount", this::runCount))
             .type(
                 "Run",
                 t ->
                     t.dataFetcher("id", e -> b64("Run:" + run(e).path()))
                         .dataFetcher("name", e -> run(e).path().runId())
-                        .dataFetcher("displayName", e -> run(e).path().runId())
-                        .dataFetcher("state", e -> "finished")
+                        .dataFetcher("displayName", e -> run(e).displayName())
+                        .dataFetcher("state", e -> run(e).state())
+                        .dataFetcher("createdAt", e -> time(run(e).createdAt()))
+                        .dataFetcher("heartbeatAt", e -> time(run(e).createdAt()))
+                        .dataFetcher("tags", e -> run(e).tags())
+                        .dataFetcher("group", e -> run(e).group())
+                        .dataFetcher("jobType", e -> run(e).jobType())
+                        .dataFetcher("config", e -> json(run(e).configValues()))
                         .dataFetcher("projectId", e -> run(e).projectId())
                         .dataFetcher("fileCount", e -> run(e).fileCount())
                         .dataFetcher("files", this::files))
@@ -97,7 +106,11 @@ final class GraphQlEndpoint {
             .build();
   }
 
-  Map<String, Object> execute(String query, Map<String, Object> variables, String operationName) {
+  /**
+   * Executes an operation; data fetchers that wait for a digest complete it later, off the loop.
+   */
+  CompletableFuture<Map<String, Object>> execute(
+      String query, Map<String, Object> variables, String operationName) {
     ExecutionInput.Builder input =
         ExecutionInput.newExecutionInput()
             .query(query == null ? "" : query)
@@ -105,8 +118,7 @@ final class GraphQlEndpoint {
     if (operationName != null && !operationName.isEmpty()) {
       input.operationName(operationName);
     }
-    ExecutionResult result = graphQl.execute(input.build());
-    return result.toSpecification();
+    return graphQl.executeAsync(input.build()).thenApply(ExecutionResult::toSpecification);
   }
 
   /**
@@ -163,8 +175,8 @@ final class GraphQlEndpoint {
       return file == null ? 0 : file.size();
     }
 
-    String md5() {
-      return file == null ? "0" : file.md5();
+    CompletableFuture<String> md5() {
+      return file == null ? CompletableFuture.completedFuture("0") : file.md5Async();
     }
 
     String mimetype() {
@@ -210,10 +222,7 @@ final class GraphQlEndpoint {
       int end = Math.min(names.size(), start + limit);
       for (int i = start; i < end; i++) {
         EmulatedFile f = run.file(names.get(i));
-        edges.add(
-            edge(
-                f == null ? new Node(null, names.get(i), b64("File:missing"), null, null) : node(f),
-                i));
+        edges.add(edge(f == null ? missing(run, names.get(i)) : node(f), i));
       }
       hasNext = end < names.size();
     } else {
@@ -230,9 +239,15 @@ final class GraphQlEndpoint {
       }
       hasNext = true;
     }
+    return connection(edges, hasNext, after != null, after);
+  }
+
+  /** A Relay connection of edges, and what follows them. */
+  private static Map<String, Object> connection(
+      List<Map<String, Object>> edges, boolean hasNext, boolean hasPrevious, String after) {
     Map<String, Object> pageInfo = new LinkedHashMap<>();
     pageInfo.put("hasNextPage", hasNext);
-    pageInfo.put("hasPreviousPage", after != null);
+    pageInfo.put("hasPreviousPage", hasPrevious);
     pageInfo.put("startCursor", edges.isEmpty() ? null : edges.get(0).get("cursor"));
     pageInfo.put("endCursor", edges.isEmpty() ? after : edges.get(edges.size() - 1).get("cursor"));
     Map<String, Object> conn = new LinkedHashMap<>();
@@ -243,6 +258,19 @@ final class GraphQlEndpoint {
 
   private Node node(EmulatedFile f) {
     return new Node(f, null, f.id(), emulator.apiFileUrl(f), emulator.signedUrl(f));
+  }
+
+  /**
+   * W&amp;B's answer for a requested name the run does not have: a File whose md5 is {@code "0"},
+   * with every non-null field of the schema filled in. Both URLs are well-formed and answer 404.
+   */
+  private Node missing(EmulatedRun run, String name) {
+    return new Node(
+        null,
+        name,
+        b64("File:missing:" + run.path() + "/" + name),
+        emulator.apiFileUrl(run.path(), name),
+        emulator.signedMissingUrl());
   }
 
   private static Map<String, Object> edge(Node node, long position) {
@@ -263,6 +291,67 @@ final class GraphQlEndpoint {
       return Long.MIN_VALUE;
     }
   }
+
+  /** A project's runs: filtered, ordered, and paged by position, as W&amp;B's cursors are. */
+  private Object runs(DataFetchingEnvironment e) {
+    List<EmulatedRun> all;
+    try {
+      all = projectOf(e).runs(e.getArgument("filters"), e.getArgument("order"));
+    } catch (IllegalArgumentException bad) {
+      return error(e, "invalid filters: " + bad.getMessage());
+    }
+    String after = e.getArgument("after");
+    Integer first = e.getArgument("first");
+    int limit = first == null ? 50 : Math.max(0, Math.min(first, MAX_FIRST));
+    long start = 0;
+    if (after != null) {
+      long at = decodeRunCursor(after);
+      if (at < 0) {
+        return error(e, "invalid cursor");
+      }
+      start = at + 1;
+    }
+    List<Map<String, Object>> edges = new ArrayList<>();
+    for (long i = start; i < Math.min(all.size(), start + limit); i++) {
+      Map<String, Object> edge = new LinkedHashMap<>();
+      edge.put("node", all.get((int) i));
+      edge.put("cursor", b64("run-cursor:" + i));
+      edges.add(edge);
+    }
+    return connection(edges, start + edges.size() < all.size(), start > 0, after);
+  }
+
+  private Object runCount(DataFetchingEnvironment e) {
+    try {
+      return projectOf(e).runs(e.getArgument("filters"), null).size();
+    } catch (IllegalArgumentException bad) {
+      return error(e, "invalid filters: " + bad.getMessage());
+    }
+  }
+
+  private static long decodeRunCursor(String cursor) {
+    try {
+      String s = new String(Base64.getDecoder().decode(cursor), StandardCharsets.UTF_8);
+      return s.startsWith("run-cursor:") ? Long.parseLong(s.substring(11)) : -1;
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+  }
+
+  private static String time(java.time.Instant t) {
+    return t == null ? null : t.toString().replace("Z", "");
+  }
+
+  private static String json(Map<String, Object> value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private Object deleteFiles(DataFetchingEnvironment e) {
     Map<String, Object> input = e.getArgument("input");

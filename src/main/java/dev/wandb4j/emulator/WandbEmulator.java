@@ -28,16 +28,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A local W&amp;B-compatible server for tests, demos and benchmarks: the GraphQL Files API
@@ -55,7 +60,16 @@ import reactor.netty.http.server.HttpServerResponse;
  * signature and expiry, refuses any request that carries an {@code Authorization} header (as S3
  * does), and supports {@code Range}, {@code If-Range} and {@code ETag}; files on disk are sent with
  * {@code sendfile}, generated content from direct buffers. Every request is recorded for tests to
- * assert on. Needs graphql-java on the class path (an optional dependency of wandb4j).
+ * assert on.
+ *
+ * <p>The emulator runs on event loops of its own ({@code wandb4j-emulator-*} threads), so that it
+ * never shares them with the client under test, and does everything that may take time off those
+ * loops, on worker threads of its own: GraphQL execution, MD5 digests (computed once per file, on
+ * first use) and reads of files on disk. Both are stopped by {@link #close()}.
+ *
+ * <p>Needs graphql-java ({@code com.graphql-java:graphql-java}) on the class path, an optional
+ * dependency of wandb4j: starting without it fails with an {@link IllegalStateException} that names
+ * the dependency and its version.
  */
 public final class WandbEmulator implements AutoCloseable {
   /** The API key the emulator accepts unless another is configured. */
@@ -65,6 +79,8 @@ public final class WandbEmulator implements AutoCloseable {
   public static final Duration URL_LIFETIME = Duration.ofHours(1);
 
   private static final int MAX_LOG = 200_000;
+  private final java.util.concurrent.atomic.AtomicInteger logged =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.regex.Pattern OPERATION =
       java.util.regex.Pattern.compile("\\b(?:query|mutation)\\s+([_A-Za-z][_0-9A-Za-z]*)");
@@ -77,40 +93,98 @@ public final class WandbEmulator implements AutoCloseable {
   private final Map<Long, EmulatedFile> byId = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
   private final AtomicLong projectIds = new AtomicLong(40853574);
+  private final AtomicLong runsCreated = new AtomicLong();
   private final ConcurrentLinkedDeque<RecordedRequest> log = new ConcurrentLinkedDeque<>();
+  private final List<Path> directories = new CopyOnWriteArrayList<>();
+  private final LoopResources loops;
+  private final Scheduler workers;
+  private final Scheduler digests;
   private final GraphQlEndpoint graphQl;
   private final DisposableServer storage;
   private final DisposableServer api;
   private volatile WandbClient client;
 
   private WandbEmulator(Builder b) {
+    requireGraphQlJava();
     this.apiKey = b.apiKey;
     this.expectedAuthorization =
         "Basic "
             + Base64.getEncoder()
                 .encodeToString(("api:" + apiKey).getBytes(StandardCharsets.UTF_8));
     this.graphQl = new GraphQlEndpoint(this);
-    this.storage =
-        HttpServer.create()
-            .host(b.host)
-            .port(0)
-            .handle((req, res) -> delayed(req, res, this::storage))
-            .bindNow(Duration.ofSeconds(10));
+    this.loops = LoopResources.create("wandb4j-emulator", 1, LOOP_THREADS, true);
+    this.workers =
+        Schedulers.newBoundedElastic(
+            WORKER_THREADS, Integer.MAX_VALUE, "wandb4j-emulator-worker", 60, true);
+    this.digests =
+        Schedulers.newBoundedElastic(
+            DIGEST_THREADS, Integer.MAX_VALUE, "wandb4j-emulator-digest", 60, true);
+    DisposableServer storageServer = null;
     DisposableServer apiServer;
     try {
+      storageServer =
+          HttpServer.create()
+              .runOn(loops)
+              .host(b.host)
+              .port(0)
+              .handle((req, res) -> delayed(req, res, this::storage))
+              .bindNow(Duration.ofSeconds(10));
       apiServer =
           HttpServer.create()
+              .runOn(loops)
               .host(b.host)
               .port(b.port)
               .handle((req, res) -> delayed(req, res, this::api))
               .bindNow(Duration.ofSeconds(10));
     } catch (RuntimeException e) {
-      storage.disposeNow();
+      if (storageServer != null) {
+        storageServer.disposeNow();
+      }
+      stopThreads();
       throw e;
     }
+    this.storage = storageServer;
     this.api = apiServer;
     if (b.directory != null) {
       serveDirectory(b.directory);
+    }
+  }
+
+  private static final int LOOP_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  private static final int WORKER_THREADS = 10 * Runtime.getRuntime().availableProcessors();
+  private static final int DIGEST_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Fails with a message that says what to add when graphql-java, an optional dependency of
+   * wandb4j, is not on the class path, instead of a bare {@link NoClassDefFoundError} later.
+   */
+  static void requireGraphQlJava() {
+    requireGraphQlJava(WandbEmulator.class.getClassLoader());
+  }
+
+  static void requireGraphQlJava(ClassLoader loader) {
+    try {
+      Class.forName("graphql.GraphQL", false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException(
+          "The W&B emulator needs graphql-java on the class path, an optional dependency of"
+              + " wandb4j: add com.graphql-java:graphql-java:"
+              + graphQlJavaVersion()
+              + " to your (test) dependencies",
+          e);
+    }
+  }
+
+  /** The graphql-java version wandb4j was built and tested with. */
+  static String graphQlJavaVersion() {
+    try (InputStream in = WandbClient.class.getResourceAsStream("version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("graphql-java.version", "26.0");
+    } catch (IOException e) {
+      return "26.0";
     }
   }
 
@@ -192,8 +266,9 @@ public final class WandbEmulator implements AutoCloseable {
     Project project =
         projects.computeIfAbsent(
             p.entity() + "/" + p.project(),
-            k -> new Project(p.entity(), p.project(), projectIds.incrementAndGet()));
-    return project.runs.computeIfAbsent(p.runId(), id -> new EmulatedRun(this, p, project.id));
+            k -> new Project(this, p.entity(), p.project(), projectIds.incrementAndGet()));
+    return project.runs.computeIfAbsent(
+        p.runId(), id -> new EmulatedRun(this, p, project.id, runsCreated.incrementAndGet()));
   }
 
   /**
@@ -217,32 +292,142 @@ public final class WandbEmulator implements AutoCloseable {
   /** Forgets the recorded requests. */
   public void clearRequests() {
     log.clear();
+    logged.set(0);
   }
 
   /**
-   * Serves a directory laid out as {@code entity/project/run/<file path>}.
+   * Serves a directory laid out as {@code entity/project/run/<file path>}, live: every request that
+   * names a run looks at the run's folder again, so files added, changed or removed there since are
+   * served as they are now. Deleting a file that is served from the directory (the {@code
+   * deleteFiles} mutation, or {@link EmulatedRun#removeFile}) deletes it from the directory too.
    *
    * @param root the directory
    */
   public void serveDirectory(Path root) {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(Files::isRegularFile)
-          .forEach(
-              file -> {
-                Path rel = root.relativize(file);
-                if (rel.getNameCount() < 4) {
-                  return;
-                }
-                String runPath = rel.subpath(0, 3).toString().replace('\\', '/');
-                String name = rel.subpath(3, rel.getNameCount()).toString().replace('\\', '/');
-                run(runPath).addFile(name, file);
-              });
+    Path dir = root.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("Not a directory: " + root);
+    }
+    directories.add(dir);
+    try (Stream<Path> entities = Files.list(dir)) {
+      for (Path entity : entities.filter(Files::isDirectory).toList()) {
+        try (Stream<Path> projectDirs = Files.list(entity)) {
+          for (Path project : projectDirs.filter(Files::isDirectory).toList()) {
+            try (Stream<Path> runs = Files.list(project)) {
+              for (Path run : runs.filter(Files::isDirectory).toList()) {
+                syncRun(
+                    run(
+                        entity.getFileName()
+                            + "/"
+                            + project.getFileName()
+                            + "/"
+                            + run.getFileName()));
+              }
+            }
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Stops both endpoints and closes the shared client. */
+  /**
+   * Brings a run in line with its folders in the served directories: new and changed files are
+   * added, files that are gone are removed. Files added through the API are left alone.
+   */
+  void syncRun(EmulatedRun run) {
+    if (directories.isEmpty()) {
+      return;
+    }
+    RunPath p = run.path();
+    synchronized (run) {
+      for (Path root : directories) {
+        Path dir = root.resolve(p.entity()).resolve(p.project()).resolve(p.runId()).normalize();
+        if (!dir.startsWith(root)) {
+          continue;
+        }
+        Map<String, Path> onDisk = new LinkedHashMap<>();
+        if (Files.isDirectory(dir)) {
+          try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(Files::isRegularFile)
+                .sorted()
+                .forEach(f -> onDisk.put(dir.relativize(f).toString().replace('\\', '/'), f));
+          } catch (IOException | UncheckedIOException e) {
+            continue;
+          }
+        }
+        for (EmulatedFile f : run.files()) {
+          Path path = f.content().path();
+          if (path != null && path.startsWith(dir) && !onDisk.containsKey(f.name())) {
+            run.removeFile(f.name());
+          }
+        }
+        for (Map.Entry<String, Path> e : onDisk.entrySet()) {
+          EmulatedFile known = run.file(e.getKey());
+          if (known == null || !known.content().sameAs(e.getValue())) {
+            try {
+              run.addFile(e.getKey(), e.getValue());
+            } catch (UncheckedIOException vanished) {
+              // removed while the folder was read: the next look finds it gone
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Registers the runs whose folders appeared in the served directories since the last look. */
+  void discoverRuns(Project project) {
+    for (Path root : directories) {
+      Path dir = root.resolve(project.entity()).resolve(project.name()).normalize();
+      if (!dir.startsWith(root) || !Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> runDirs = Files.list(dir)) {
+        for (Path r : runDirs.filter(Files::isDirectory).toList()) {
+          String runId = r.getFileName().toString();
+          if (!project.runs.containsKey(runId)) {
+            try {
+              run(project.entity() + "/" + project.name() + "/" + runId);
+            } catch (IllegalArgumentException notARunId) {
+              // a folder whose name W&B would not take as a run ID is not served
+            }
+          }
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // the folder went away: its runs stay as they are
+      }
+    }
+  }
+
+  boolean hasRunFolder(Project project, String runId) {
+    for (Path root : directories) {
+      Path dir = root.resolve(project.entity()).resolve(project.name()).resolve(runId).normalize();
+      if (dir.startsWith(root)
+          && dir.getNameCount() == root.getNameCount() + 3
+          && Files.isDirectory(dir)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a file is served from one of the served directories. */
+  private boolean fromDirectory(EmulatedFile f) {
+    Path path = f.content().path();
+    if (path == null) {
+      return false;
+    }
+    for (Path root : directories) {
+      if (path.startsWith(root)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stops both endpoints, closes the shared client, and stops the emulator's threads. */
   @Override
   public void close() {
     WandbClient c = client;
@@ -251,6 +436,21 @@ public final class WandbEmulator implements AutoCloseable {
     }
     api.disposeNow();
     storage.disposeNow();
+    stopThreads();
+  }
+
+  private void stopThreads() {
+    loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
+    workers.dispose();
+    digests.dispose();
+  }
+
+  /**
+   * Where digests are computed: threads of their own, so that a long one never delays the execution
+   * of a request on {@link #workers}.
+   */
+  Executor digester() {
+    return digests::schedule;
   }
 
   long nextSeq() {
@@ -263,10 +463,33 @@ public final class WandbEmulator implements AutoCloseable {
 
   void unregister(EmulatedFile f) {
     byId.remove(f.seq(), f);
+    if (fromDirectory(f)) {
+      try {
+        Files.deleteIfExists(f.content().path());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   Project project(String entity, String name) {
-    return entity == null || name == null ? null : projects.get(entity + "/" + name);
+    if (entity == null || name == null) {
+      return null;
+    }
+    Project p = projects.get(entity + "/" + name);
+    if (p == null) {
+      for (Path root : directories) {
+        Path dir = root.resolve(entity).resolve(name).normalize();
+        if (dir.startsWith(root)
+            && dir.getNameCount() == root.getNameCount() + 2
+            && Files.isDirectory(dir)) {
+          return projects.computeIfAbsent(
+              entity + "/" + name,
+              k -> new Project(this, entity, name, projectIds.incrementAndGet()));
+        }
+      }
+    }
+    return p;
   }
 
   EmulatedFile fileById(String id) {
@@ -279,25 +502,43 @@ public final class WandbEmulator implements AutoCloseable {
   }
 
   String apiFileUrl(EmulatedFile f) {
-    RunPath p = f.run().path();
+    return apiFileUrl(f.run().path(), f.name());
+  }
+
+  String apiFileUrl(RunPath p, String name) {
     StringBuilder sb = new StringBuilder(baseUrl()).append("/files/");
     sb.append(encode(p.entity())).append('/').append(encode(p.project())).append('/');
     sb.append(encode(p.runId()));
-    for (String segment : f.name().split("/", -1)) {
+    for (String segment : name.split("/", -1)) {
       sb.append('/').append(encode(segment));
     }
     return sb.toString();
   }
 
   String signedUrl(EmulatedFile f) {
+    return signedUrl(f.seq());
+  }
+
+  /**
+   * A signed storage URL for a name the run does not have, as W&amp;B gives in the placeholder it
+   * answers a missing name with: well-formed and signed, and answered with 404 at storage.
+   */
+  String signedMissingUrl() {
+    return signedUrl(MISSING_OBJECT);
+  }
+
+  /** No file has this sequence number: they start at 1. */
+  private static final long MISSING_OBJECT = 0;
+
+  private String signedUrl(long seq) {
     long expires = Instant.now().plus(URL_LIFETIME).getEpochSecond();
     return storageUrl()
         + "/objects/"
-        + f.seq()
+        + seq
         + "?X-Expires="
         + expires
         + "&X-Signature="
-        + signer.sign(f.seq(), expires);
+        + signer.sign(seq, expires);
   }
 
   private static String encode(String s) {
@@ -319,8 +560,9 @@ public final class WandbEmulator implements AutoCloseable {
             req.requestHeaders().get(HttpHeaderNames.RANGE),
             operation,
             variables == null ? Map.of() : variables));
-    while (log.size() > MAX_LOG) {
-      log.pollFirst();
+    // Counted here: ConcurrentLinkedDeque.size() walks the whole log.
+    if (logged.incrementAndGet() > MAX_LOG && log.pollFirst() != null) {
+      logged.decrementAndGet();
     }
   }
 
@@ -415,35 +657,47 @@ public final class WandbEmulator implements AutoCloseable {
                     .sendString(Mono.just("{\"errors\":[{\"message\":\"invalid JSON body\"}]}"))
                     .then();
               }
-              Map<String, Object> result;
+              Mono<Map<String, Object>> result;
               Faults.AfterMutation afterMutation = null;
               String injected = faults.takeGraphQlError();
               if (injected != null) {
-                result = new LinkedHashMap<>();
-                result.put("errors", List.of(Map.of("message", injected)));
-                result.put("data", null);
+                Map<String, Object> errors = new LinkedHashMap<>();
+                errors.put("errors", List.of(Map.of("message", injected)));
+                errors.put("data", null);
+                result = Mono.just(errors);
               } else {
-                result = graphQl.execute(query, variables, operation);
+                // Off the event loop: resolving a run may read its folder, and a file's MD5 may
+                // still be computing on a worker.
+                String op = operation;
+                result =
+                    Mono.defer(
+                            () -> Mono.fromCompletionStage(graphQl.execute(query, variables, op)))
+                        .subscribeOn(workers);
                 if (faults.afterMutationPending() && GraphQlEndpoint.isMutation(query, operation)) {
                   afterMutation = faults.takeAfterMutation();
                 }
               }
               if (afterMutation != null) {
-                return answerAfterMutation(res, result, afterMutation);
+                Faults.AfterMutation fault = afterMutation;
+                return onLoop(res, result).flatMap(r -> answerAfterMutation(res, r, fault));
               }
-              byte[] json;
-              try {
-                json = JSON.writeValueAsBytes(result);
-              } catch (IOException e) {
-                return res.status(500).send().then();
-              }
-              Mono<Void> send =
-                  res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                      .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(json.length))
-                      .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json)))
-                      .then();
               Duration latency = faults.graphQlLatency();
-              return latency.isZero() ? send : Mono.delay(latency).then(send);
+              return onLoop(res, result)
+                  .flatMap(
+                      r -> {
+                        byte[] json;
+                        try {
+                          json = JSON.writeValueAsBytes(r);
+                        } catch (IOException e) {
+                          return res.status(500).send().then();
+                        }
+                        Mono<Void> send =
+                            res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(json.length))
+                                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json)))
+                                .then();
+                        return latency.isZero() ? send : Mono.delay(latency).then(send);
+                      });
             });
   }
 
@@ -561,9 +815,29 @@ public final class WandbEmulator implements AutoCloseable {
   }
 
   private Publisher<Void> serve(HttpServerRequest req, HttpServerResponse res, EmulatedFile f) {
+    java.util.concurrent.CompletableFuture<String> md5 = f.md5Async();
+    if (md5.isDone() && !md5.isCompletedExceptionally()) {
+      return serve(req, res, f, "\"" + md5.join() + "\"");
+    }
+    return onLoop(res, Mono.fromCompletionStage(md5))
+        .flatMap(m -> Mono.from(serve(req, res, f, "\"" + m + "\"")));
+  }
+
+  /**
+   * Continues on the connection's event loop: a response is begun there, not on the worker thread
+   * that completed what it waited for, so that it cannot race the next request on the connection.
+   */
+  private static <T> Mono<T> onLoop(HttpServerResponse res, Mono<T> work) {
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Executor> loop =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    res.withConnection(c -> loop.set(c.channel().eventLoop()));
+    return loop.get() == null ? work : work.publishOn(Schedulers.fromExecutor(loop.get()));
+  }
+
+  private Publisher<Void> serve(
+      HttpServerRequest req, HttpServerResponse res, EmulatedFile f, String etag) {
     Content content = f.content();
     long size = content.size();
-    String etag = "\"" + f.md5() + "\"";
     res.header(HttpHeaderNames.ETAG, etag);
     res.header(HttpHeaderNames.ACCEPT_RANGES, "bytes");
     res.header(
@@ -600,7 +874,7 @@ public final class WandbEmulator implements AutoCloseable {
     if (content.path() != null && reset < 0 && corrupt < 0 && rate <= 0 && delay.isZero()) {
       return res.sendFile(content.path(), start, count);
     }
-    Flux<ByteBuf> body = content.stream(start, count);
+    Flux<ByteBuf> body = content.stream(start, count, workers);
     if (corrupt >= start && corrupt < start + count) {
       body = corrupt(body, corrupt - start);
     }
@@ -682,12 +956,14 @@ public final class WandbEmulator implements AutoCloseable {
 
   /** A project and its runs. */
   static final class Project {
+    private final WandbEmulator emulator;
     private final String entity;
     private final String name;
     private final long id;
     final Map<String, EmulatedRun> runs = new ConcurrentHashMap<>();
 
-    Project(String entity, String name, long id) {
+    Project(WandbEmulator emulator, String entity, String name, long id) {
+      this.emulator = emulator;
       this.entity = entity;
       this.name = name;
       this.id = id;
@@ -709,8 +985,40 @@ public final class WandbEmulator implements AutoCloseable {
       return GraphQlEndpoint.b64("ProjectInternalId:" + id);
     }
 
+    /** A run, as its folder in the served directories has it now. */
     EmulatedRun run(String runId) {
-      return runs.get(runId);
+      EmulatedRun run = runs.get(runId);
+      if (run == null && !emulator.directories.isEmpty() && emulator.hasRunFolder(this, runId)) {
+        run = emulator.run(entity + "/" + name + "/" + runId);
+      }
+      if (run != null) {
+        emulator.syncRun(run);
+      }
+      return run;
+    }
+
+    /** The runs a filter selects, in an order such as {@code -created_at}. */
+    List<EmulatedRun> runs(String filters, String order) {
+      java.util.function.Predicate<Map<String, Object>> filter = RunFilter.compile(filters);
+      emulator.discoverRuns(this);
+      String o = order == null || order.isBlank() ? "-created_at" : order;
+      boolean descending = o.startsWith("-");
+      String field = o.startsWith("+") || o.startsWith("-") ? o.substring(1) : o;
+      java.util.Comparator<EmulatedRun> byField =
+          java.util.Comparator.comparing(
+              r -> {
+                Object v = r.document().get(field);
+                return v == null ? "" : String.valueOf(v);
+              });
+      java.util.Comparator<EmulatedRun> cmp = byField.thenComparingLong(EmulatedRun::created);
+      List<EmulatedRun> out = new ArrayList<>();
+      for (EmulatedRun r : runs.values()) {
+        if (filter.test(r.document())) {
+          out.add(r);
+        }
+      }
+      out.sort(descending ? cmp.reversed() : cmp);
+      return out;
     }
   }
 

@@ -15,6 +15,9 @@ public final class WandbGraphQlException extends WandbException {
     private static final long serialVersionUID = 1L;
 
     private final String message;
+
+    // An immutable List.copyOf, which serializes; List itself is not declared Serializable.
+    @SuppressWarnings("serial")
     private final List<String> path;
 
     /**
@@ -53,6 +56,10 @@ public final class WandbGraphQlException extends WandbException {
   }
 
   private final String operationName;
+
+  // An immutable List.copyOf of serializable entries, which serializes; List itself is not
+  // declared Serializable.
+  @SuppressWarnings("serial")
   private final List<Error> errors;
 
   /**

@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 public final class ClientCore {
   private final HttpCore http;
   private final FilesApi files;
+  private final RunsApi runs;
   private final Downloader downloader;
   private final Transfers transfers = new Transfers();
 
@@ -17,7 +18,9 @@ public final class ClientCore {
    */
   public ClientCore(HttpCore http, TransferBudget budget) {
     this.http = http;
-    this.files = new FilesApi(new GraphQlClient(http), http.settings().events());
+    GraphQlClient gql = new GraphQlClient(http);
+    this.files = new FilesApi(gql, http.settings().events());
+    this.runs = new RunsApi(gql);
     this.downloader = new Downloader(http, budget, transfers);
   }
 
@@ -31,6 +34,10 @@ public final class ClientCore {
 
   public FilesApi files() {
     return files;
+  }
+
+  public RunsApi runs() {
+    return runs;
   }
 
   public void ensureOpen() {

@@ -53,7 +53,7 @@ public final class Credentials {
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv.strip();
     }
-    String machine = baseUrl.getHost() + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort());
+    String machine = machine(baseUrl);
     for (Path netrc : netrcCandidates(env, userHome)) {
       if (Files.isRegularFile(netrc)) {
         String key = passwordFor(netrc, machine);
@@ -63,14 +63,30 @@ public final class Credentials {
         }
       }
     }
-    throw new WandbAuthenticationException(
-        "No W&B API key found for "
-            + machine
-            + ": set WANDB_API_KEY, or log in with `wandb login`, which writes the key to ~/.netrc"
-            + " ('machine "
-            + machine
-            + " login user password <key>'; NETRC names another file), or give it with"
-            + " --api-key. Keys are at https://wandb.ai/authorize");
+    throw new WandbAuthenticationException(missingKeyMessage(baseUrl));
+  }
+
+  /**
+   * Says that no key was found for the API host, and where keys come from: the places W&amp;B's own
+   * tools read, the command line's option and the Spring Boot property (not the builder's calls,
+   * which a command-line user cannot make).
+   *
+   * @param baseUrl the API base URL
+   * @return the message
+   */
+  public static String missingKeyMessage(URI baseUrl) {
+    String machine = machine(baseUrl);
+    return "No W&B API key found for "
+        + machine
+        + ": set WANDB_API_KEY, or log in with `wandb login`, which writes the key to ~/.netrc"
+        + " ('machine "
+        + machine
+        + " login user password <key>'; NETRC names another file), or give it with --api-key"
+        + " (the wandb.api-key property in Spring Boot). Keys are at https://wandb.ai/authorize.";
+  }
+
+  private static String machine(URI baseUrl) {
+    return baseUrl.getHost() + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort());
   }
 
   /** {@code $NETRC} alone if set; else under {@code $HOME}, then under {@code user.home}. */

@@ -15,6 +15,9 @@ import reactor.util.context.ContextView;
  * @param progress the user's progress callback, called off the I/O threads; or {@code null}
  * @param written hears the bytes on disk grow, on I/O threads, and must be quick; or {@code null}
  * @param stop ends the download, its part file removed first, when it completes; or {@code null}
+ * @param journal the folder's record of completed files, consulted and kept with {@code sync}; or
+ *     {@code null}
+ * @param verifyExisting with {@code sync}, hash an existing file even if the journal has it
  */
 public record DownloadSpec(
     boolean replace,
@@ -24,7 +27,9 @@ public record DownloadSpec(
     boolean durable,
     Progress progress,
     LongConsumer written,
-    Mono<Void> stop) {
+    Mono<Void> stop,
+    Journal journal,
+    boolean verifyExisting) {
 
   /** Receives progress. */
   @FunctionalInterface

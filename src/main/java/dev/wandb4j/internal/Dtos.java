@@ -12,13 +12,26 @@ public final class Dtos {
 
   record ProjectData(ProjectDto project) {}
 
-  record ProjectDto(RunDto run) {}
+  record ProjectDto(RunDto run, Long runCount, ConnectionDto<RunNodeDto> runs) {}
 
-  record RunDto(Long projectId, Long fileCount, FileConnectionDto files) {}
+  /** A Relay connection: a page of edges and what follows them. */
+  record ConnectionDto<N>(List<EdgeDto<N>> edges, PageInfoDto pageInfo) {}
 
-  record FileConnectionDto(List<FileEdgeDto> edges, PageInfoDto pageInfo) {}
+  record EdgeDto<N>(N node, String cursor) {}
 
-  record FileEdgeDto(FileNodeDto node, String cursor) {}
+  record RunNodeDto(
+      String id,
+      String name,
+      String displayName,
+      String state,
+      String createdAt,
+      String heartbeatAt,
+      List<String> tags,
+      String group,
+      String jobType,
+      Long projectId) {}
+
+  record RunDto(Long projectId, Long fileCount, ConnectionDto<FileNodeDto> files) {}
 
   record PageInfoDto(String endCursor, Boolean hasNextPage) {}
 

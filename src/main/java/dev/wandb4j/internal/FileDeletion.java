@@ -4,6 +4,9 @@ import dev.wandb4j.RunPath;
 import dev.wandb4j.WandbClientListener;
 import dev.wandb4j.error.WandbDeleteException;
 import dev.wandb4j.error.WandbException;
+import dev.wandb4j.error.WandbGraphQlException;
+import dev.wandb4j.error.WandbHttpException;
+import dev.wandb4j.error.WandbNotFoundException;
 import dev.wandb4j.error.WandbRateLimitedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,11 +159,24 @@ public final class FileDeletion {
   }
 
   /**
-   * Whether a failed mutation may have taken effect: its answer was lost or was a server failure or
-   * a rate limit. A retryable error is exactly that; the others are refusals.
+   * Whether a failed mutation may have taken effect: its answer was lost, cut short or unreadable,
+   * or was a server failure or a rate limit. A refusal (a 4xx, GraphQL errors, a deletion W&amp;B
+   * answered without confirming) is not.
    */
   private static boolean isAmbiguous(Throwable e) {
-    return e instanceof WandbException && ((WandbException) e).isRetryable();
+    if (!(e instanceof WandbException)
+        || e instanceof WandbGraphQlException
+        || e instanceof WandbNotFoundException
+        || e instanceof FilesApi.Unconfirmed) {
+      // Not sent, or answered: W&B said what it did.
+      return false;
+    }
+    if (e instanceof WandbHttpException) {
+      int status = ((WandbHttpException) e).status();
+      return status >= 500 || status == 408 || status == 429;
+    }
+    // Lost, timed out, cut short, or an answer that cannot be read: it may have been applied.
+    return true;
   }
 
   private Duration delayFor(Throwable e, int resends) {

@@ -42,6 +42,7 @@ final class FileTransfer {
   private Md5 md5;
   private ChannelWriter writer;
   private boolean resumed;
+  private volatile boolean suspended;
   private long lastReport;
 
   FileTransfer(
@@ -99,6 +100,9 @@ final class FileTransfer {
     }
     if (present != null) {
       if (spec.sync() && unchanged(present)) {
+        if (spec.journal() != null) {
+          spec.journal().completed(file.name(), file.size(), file.md5(), target);
+        }
         return new Outcome(target, Outcome.Kind.UNCHANGED, 0);
       }
       if (!spec.replace() && !spec.sync()) {
@@ -114,8 +118,16 @@ final class FileTransfer {
     return null;
   }
 
-  /** Whether the target already has this file's size and MD5. */
+  /**
+   * Whether the target already has this file's size and MD5: recorded so in the journal and not
+   * changed since, or else read and hashed.
+   */
   private boolean unchanged(BasicFileAttributes present) throws IOException {
+    if (spec.journal() != null
+        && !spec.verifyExisting()
+        && spec.journal().isComplete(file.name(), file.size(), file.md5(), present)) {
+      return true;
+    }
     return present.isRegularFile()
         && file.size() >= 0
         && present.size() == file.size()
@@ -138,13 +150,15 @@ final class FileTransfer {
             this::release,
             (part, e) -> release(part),
             this::release);
-    return lane == null
-        ? body
-        : body.flatMap(o -> lane.last(new long[] {o.bytes(), o.bytes()}).thenReturn(o));
+    return body;
   }
 
+  /**
+   * Completes when the download is to stop: the client is closing (the part file is then kept if a
+   * later download can continue from it), or a bulk download failed fast.
+   */
   private Mono<Void> stops() {
-    Mono<Void> client = ticket.stopped();
+    Mono<Void> client = ticket.stopped().doOnSuccess(v -> suspended = true);
     return spec.stop() == null ? client : Mono.firstWithSignal(client, spec.stop());
   }
 
@@ -194,7 +208,7 @@ final class FileTransfer {
     return Mono.fromRunnable(
             () -> {
               try {
-                md5.resetTo(part.path(), part.resumable());
+                md5.resetTo(part, part.resumable());
                 resumed = true;
                 writer = newWriter(part, part.resumable());
               } catch (IOException unreadable) {
@@ -218,7 +232,10 @@ final class FileTransfer {
         this::onPrefix);
   }
 
-  /** Removes the part file unless it was committed, once no write is in flight. */
+  /**
+   * Removes the part file unless it was committed, once no write is in flight; when the client is
+   * closing, keeps it instead if a later download can continue from it.
+   */
   private Mono<Void> release(PartFile part) {
     Mono<Void> settled = writer == null ? Mono.empty() : writer.idle();
     return settled
@@ -226,7 +243,11 @@ final class FileTransfer {
             FileIo.shared()
                 .call(
                     () -> {
-                      part.remove();
+                      if (suspended) {
+                        part.keep();
+                      } else {
+                        part.remove();
+                      }
                       return true;
                     }))
         .then()
@@ -257,6 +278,7 @@ final class FileTransfer {
               return attempts().then(Mono.defer(this::verify));
             })
         .onErrorMap(Md5Mismatch.class, Throwable::getCause)
+        .flatMap(size -> finalReport(size).thenReturn(size))
         .flatMap(
             size ->
                 FileIo.shared()
@@ -264,6 +286,9 @@ final class FileTransfer {
                         () -> {
                           try {
                             part.commit(target, size, replace, spec.durable());
+                            if (spec.journal() != null && spec.sync() && md5 != null) {
+                              spec.journal().completed(file.name(), size, file.md5(), target);
+                            }
                           } catch (FileAlreadyExistsException e) {
                             throw e;
                           } catch (IOException e) {
@@ -271,6 +296,14 @@ final class FileTransfer {
                           }
                           return new Outcome(target, Outcome.Kind.DOWNLOADED, size);
                         }));
+  }
+
+  /**
+   * The last progress report, at 100%, once the file is complete and verified and before it is
+   * moved into place: a callback that throws then fails the download, and nothing is committed.
+   */
+  private Mono<Void> finalReport(long size) {
+    return lane == null ? Mono.empty() : lane.last(new long[] {size, size});
   }
 
   private Mono<Void> attempts() {
@@ -295,9 +328,14 @@ final class FileTransfer {
                 state.ifRange(offset),
                 res -> {
                   if (state.check(res, offset) != TransferState.Start.AT_OFFSET && offset > 0) {
-                    // The body starts at byte 0: of the same version, or of a new one that the
-                    // digest will refuse. Either way nothing written so far is kept.
+                    // Nothing written so far is kept: the file changed, or the server sent it
+                    // again from byte 0.
                     writer.restart();
+                    if (res.status().code() == 206) {
+                      // A new version, answered from the offset: ask again from byte 0.
+                      throw new WandbTransferException(
+                          what + " changed since its download began; starting it over", null, true);
+                    }
                   }
                 },
                 what));

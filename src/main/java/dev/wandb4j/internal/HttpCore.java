@@ -34,6 +34,7 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
@@ -77,7 +78,8 @@ public final class HttpCore {
   private final Map<RouteKey, Routed> routes = new ConcurrentHashMap<>();
   private final ConnectionProvider ownedProvider;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean disposed = new AtomicBoolean();
+  private final Sinks.Empty<Void> disposed = Sinks.empty();
+  private final AtomicBoolean disposing = new AtomicBoolean();
 
   /**
    * Creates the HTTP layer.
@@ -93,9 +95,11 @@ public final class HttpCore {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
     this.authorization =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
+        settings.apiKey() == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
     this.proxies = transport.proxies() == null ? Proxies.NONE : transport.proxies();
     this.customizer = transport.customizer() == null ? c -> c : transport.customizer();
     this.maxConnections = transport.maxConnections();
@@ -105,14 +109,18 @@ public final class HttpCore {
           settings.timeout().compareTo(settings.readTimeout()) > 0
               ? settings.timeout()
               : settings.readTimeout();
-      this.ownedProvider =
+      ConnectionProvider.Builder pool =
           ConnectionProvider.builder("wandb4j")
               .maxConnections(transport.maxConnections())
               .pendingAcquireMaxCount(-1)
               // Each request bounds its own wait (Acquisition); this only backs that up.
               .pendingAcquireTimeout(longest.multipliedBy(2))
-              .maxIdleTime(Duration.ofSeconds(30))
-              .metrics(transport.poolMetrics())
+              .maxIdleTime(Duration.ofSeconds(30));
+      ConnectionProvider.MeterRegistrar meters = transport.poolMeters();
+      this.ownedProvider =
+          (meters != null
+                  ? pool.metrics(true, () -> meters)
+                  : pool.metrics(transport.poolMetrics()))
               .build();
       provider = ownedProvider;
     } else {
@@ -236,16 +244,37 @@ public final class HttpCore {
 
   /**
    * Refuses new requests and closes what this layer created; borrowed resources are left alone.
-   * Idempotent.
+   * Idempotent: every call's {@code Mono} completes when the one disposal has finished.
    *
    * @return completes when the owned pool is disposed
    */
   public Mono<Void> closeAsync() {
     closed.set(true);
-    if (ownedProvider == null || !disposed.compareAndSet(false, true)) {
+    if (ownedProvider == null) {
       return Mono.empty();
     }
-    return ownedProvider.disposeLater();
+    if (disposing.compareAndSet(false, true)) {
+      ownedProvider
+          .disposeLater()
+          .subscribe(null, e -> disposed.tryEmitError(e), () -> disposed.tryEmitEmpty());
+    }
+    return disposed.asMono();
+  }
+
+  /**
+   * Fails a request to the API origin of a client built without an API key, before anything is
+   * sent.
+   */
+  private void requireKey(URI uri, String method) {
+    if (authorization == null && origin.contains(uri)) {
+      throw new WandbAuthenticationException(
+          Credentials.missingKeyMessage(settings.baseUrl())
+              + " The client was built without one, so no request was sent.",
+          401,
+          method,
+          Redaction.uri(uri),
+          "");
+    }
   }
 
   private HttpClient clientFor(
@@ -256,7 +285,7 @@ public final class HttpCore {
         .headers(
             h -> {
               h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
-              if (trusted) {
+              if (trusted && authorization != null) {
                 h.set(HttpHeaderNames.AUTHORIZATION, authorization);
               }
               extra.accept(h);
@@ -273,6 +302,7 @@ public final class HttpCore {
     return Mono.defer(
         () -> {
           ensureOpen();
+          requireKey(uri, "POST");
           Acquisition acquisition = new Acquisition();
           Duration drain = Bodies.drainTime(settings.readTimeout());
           Mono<T> exchange =
@@ -307,6 +337,17 @@ public final class HttpCore {
         });
   }
 
+  /**
+   * The longest wait for a download's connection: the read timeout, but never less than opening a
+   * new connection is allowed to take, so that a slow connect under load is not cut short and
+   * reported as a full pool.
+   */
+  private Duration downloadAcquire() {
+    Duration read = settings.readTimeout();
+    Duration connect = settings.connectTimeout();
+    return connect.compareTo(read) > 0 ? connect : read;
+  }
+
   private static boolean isGzip(HttpHeaders headers) {
     String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
     return encoding != null && encoding.strip().equalsIgnoreCase("gzip");
@@ -315,7 +356,8 @@ public final class HttpCore {
   /**
    * One GET, following redirects, whose 2xx body is emitted as buffers that the subscriber owns and
    * must release. {@code onHeaders} sees the final response before any byte and may throw to refuse
-   * it. Not retried here. Waiting for a connection is bounded by the read timeout.
+   * it. Not retried here. Waiting for a connection is bounded by the read timeout (or the connect
+   * timeout, if longer).
    *
    * @param uri the URI to get
    * @param offset where to start, or 0 for the whole body (sends {@code Range} when positive)
@@ -355,6 +397,7 @@ public final class HttpCore {
     return Flux.defer(
             () -> {
               ensureOpen();
+              requireKey(uri, "GET");
               if (log.isDebugEnabled()) {
                 log.debug("GET {} (hop {}, offset {})", Redaction.uri(uri), hop, offset);
               }
@@ -377,7 +420,7 @@ public final class HttpCore {
                       .get()
                       .uri(uri.toString())
                       .response((res, content) -> answer(res, content, uri, hop, what, onHeaders));
-              return acquisition.bound(exchange, settings.readTimeout(), uri, what, maxConnections);
+              return acquisition.bound(exchange, downloadAcquire(), uri, what, maxConnections);
             })
         .onErrorResume(
             Redirect.class, r -> get(r.target, offset, end, ifRange, onHeaders, what, hop + 1));
@@ -419,7 +462,7 @@ public final class HttpCore {
                       + " ms while "
                       + what
                       + " was being read",
-                  null));
+                  new TimeoutException("read timeout")));
     }
     boolean trusted = origin.contains(uri);
     return (trusted ? Bodies.excerpt(content, drain) : Bodies.drain(content, drain).thenReturn(""))

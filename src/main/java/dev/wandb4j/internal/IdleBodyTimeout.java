@@ -78,6 +78,8 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
         wanted.decrementAndGet();
       }
       actual.onNext(t);
+      // The time the consumer spent in onNext is its own, not the server's silence.
+      lastActivity = System.nanoTime();
     }
   }
 
@@ -141,13 +143,15 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
       }
       return;
     }
-    long idle = System.nanoTime() - lastActivity;
-    if (idle < timeoutNanos) {
-      timer.schedule(this, timeoutNanos - idle, TimeUnit.NANOSECONDS);
-      return;
-    }
     synchronized (this) {
+      // Taken after any onNext in progress has returned, so a consumer busy in onNext is not
+      // mistaken for a silent server.
       if (done) {
+        return;
+      }
+      long idle = System.nanoTime() - lastActivity;
+      if (idle < timeoutNanos) {
+        timer.schedule(this, timeoutNanos - idle, TimeUnit.NANOSECONDS);
         return;
       }
       done = true;

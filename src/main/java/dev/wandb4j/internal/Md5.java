@@ -96,12 +96,12 @@ final class Md5 implements Runnable {
   }
 
   /**
-   * Starts over from the first {@code upTo} bytes of a file on disk, e.g. a part file that a
-   * download continues. Blocks; call only while no job is pending.
+   * Starts over from the first {@code upTo} bytes of a part file that a download continues. Blocks;
+   * call only while no job is pending.
    */
-  void resetTo(Path file, long upTo) throws IOException {
+  void resetTo(PartFile part, long upTo) throws IOException {
     reset();
-    update(digest, file, upTo);
+    part.readBack(digest, upTo);
     length = upTo;
   }
 

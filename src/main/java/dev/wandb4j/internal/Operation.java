@@ -24,12 +24,18 @@ public final class Operation {
    */
   public static final Operation RUN_FILE_IDS = load("RunFileIds");
 
+  /** Lists a project's runs, a page at a time, with the count of those the filter selects. */
+  public static final Operation RUNS = load("Runs");
+
+  /** Counts a project's runs that a filter selects. */
+  public static final Operation RUN_COUNT = load("RunCount");
+
   /** Deletes files by ID. */
   public static final Operation DELETE_FILES = load("DeleteFiles");
 
   /** Every operation the client can send. */
   public static final List<Operation> ALL =
-      List.of(RUN_FILES, RUN_FILE_COUNT, RUN_FILE_IDS, DELETE_FILES);
+      List.of(RUN_FILES, RUN_FILE_COUNT, RUN_FILE_IDS, RUNS, RUN_COUNT, DELETE_FILES);
 
   private final String name;
   private final String document;

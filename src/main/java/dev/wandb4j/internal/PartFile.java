@@ -23,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -57,6 +58,9 @@ final class PartFile {
   private static final int ATTEMPTS = 4;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The part files open in this JVM, by absolute path. */
+  private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
   private static final Set<OpenOption> CREATE =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -136,18 +140,31 @@ final class PartFile {
    * @return the part file, locked by this transfer
    */
   static PartFile claim(Path target, Version version, long safety) throws IOException {
-    Path usual = target.resolveSibling(usualName(target.getFileName().toString()));
-    for (int i = 0; i < ATTEMPTS; i++) {
-      PartFile created = create(usual, version);
-      if (created != null) {
-        return created;
-      }
-      Adoption adopted = adopt(usual, version, safety);
-      if (adopted.part != null) {
-        return adopted.part;
-      }
-      if (adopted == Adoption.BUSY) {
-        break;
+    Path usual = target.resolveSibling(usualName(target.getFileName().toString())).toAbsolutePath();
+    // Only one transfer in this JVM may open the usual part file: closing any channel of a file
+    // drops every lock the JVM holds on it, so a second one must not even open it to look.
+    if (OPEN.add(usual)) {
+      boolean claimed = false;
+      try {
+        for (int i = 0; i < ATTEMPTS; i++) {
+          PartFile created = create(usual, version);
+          if (created != null) {
+            claimed = true;
+            return created;
+          }
+          Adoption adopted = adopt(usual, version, safety);
+          if (adopted.part != null) {
+            claimed = true;
+            return adopted.part;
+          }
+          if (adopted == Adoption.BUSY) {
+            break;
+          }
+        }
+      } finally {
+        if (!claimed) {
+          OPEN.remove(usual);
+        }
       }
     }
     return createUnique(target);
@@ -232,6 +249,15 @@ final class PartFile {
       close(ch);
       return Adoption.GONE;
     }
+    if (links(path) > 1) {
+      // A commit moves a part file by linking the target first, then unlinking the part file: a
+      // process killed between the two leaves the part file as a second name of the committed
+      // target. Only that name is removed; the file's bytes are the target's.
+      deleteQuietly(path);
+      deleteQuietly(path.resolveSibling(path.getFileName() + INFO));
+      close(ch);
+      return Adoption.GONE;
+    }
     Path info = path.resolveSibling(path.getFileName() + INFO);
     long keep = 0;
     if (version != null && version.equals(readRecord(info))) {
@@ -254,6 +280,16 @@ final class PartFile {
     return new Adoption(new PartFile(path, info, ch, lock, keep, recorded));
   }
 
+  /** How many names the file has; 1 where the file system cannot say. */
+  private static long links(Path path) {
+    try {
+      Object n = Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+      return n instanceof Number ? ((Number) n).longValue() : 1;
+    } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+      return 1;
+    }
+  }
+
   /** A part file of this transfer alone, under a random name; never resumed. */
   private static PartFile createUnique(Path target) throws IOException {
     String name = target.getFileName().toString();
@@ -265,9 +301,13 @@ final class PartFile {
           utf8Length(name + suffix) <= NAME_MAX
               ? name + suffix
               : "." + sha256(name).substring(0, 32) + suffix;
-      PartFile p = create(target.resolveSibling(partName), null);
-      if (p != null) {
-        return p;
+      Path unique = target.resolveSibling(partName).toAbsolutePath();
+      if (OPEN.add(unique)) {
+        PartFile p = create(unique, null);
+        if (p != null) {
+          return p;
+        }
+        OPEN.remove(unique);
       }
       if (i == ATTEMPTS) {
         throw new FileAlreadyExistsException(
@@ -374,6 +414,55 @@ final class PartFile {
     closeChannel();
   }
 
+  /**
+   * Closes the file and leaves it, with its record, for a later download of the same version to
+   * continue; a file without a record (not resumable) is removed instead. Idempotent.
+   */
+  synchronized void keep() {
+    if (committed || closed || !hasRecord) {
+      remove();
+      return;
+    }
+    closeChannel();
+  }
+
+  /** Whether a later download could continue from this file. */
+  synchronized boolean isResumable() {
+    return hasRecord;
+  }
+
+  /**
+   * Reads the first {@code upTo} bytes back into a digest, through the channel this transfer holds:
+   * opening the file a second time would drop the lock when that channel is closed.
+   */
+  synchronized void readBack(java.security.MessageDigest digest, long upTo) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
+    long pos = 0;
+    while (pos < upTo) {
+      buf.clear();
+      if (upTo - pos < buf.capacity()) {
+        buf.limit((int) (upTo - pos));
+      }
+      int n;
+      try {
+        n = channel.read(buf, pos).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading " + path);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof IOException
+            ? (IOException) e.getCause()
+            : new IOException(e.getCause());
+      }
+      if (n < 0) {
+        throw new IOException(path + " is shorter than " + upTo + " bytes");
+      }
+      buf.flip();
+      digest.update(buf);
+      pos += n;
+    }
+  }
+
   synchronized boolean isOpen() {
     return !closed;
   }
@@ -391,6 +480,7 @@ final class PartFile {
       // closing the channel releases it too
     }
     close(channel);
+    OPEN.remove(path);
   }
 
   private static FileLock tryLock(AsynchronousFileChannel ch) throws IOException {

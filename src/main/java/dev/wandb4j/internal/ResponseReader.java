@@ -172,16 +172,98 @@ final class ResponseReader {
     }
     expectObject(p, "project");
     Dtos.RunDto run = null;
+    Long runCount = null;
+    Dtos.ConnectionDto<Dtos.RunNodeDto> runs = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
-      if (field.equals("run")) {
-        run = run(p);
-      } else {
-        p.skipChildren();
+      switch (field) {
+        case "run":
+          run = run(p);
+          break;
+        case "runCount":
+          runCount = number(p, field);
+          break;
+        case "runs":
+          runs = connection(p, "runs", ResponseReader::runNode);
+          break;
+        default:
+          p.skipChildren();
       }
     }
-    return new Dtos.ProjectDto(run);
+    return new Dtos.ProjectDto(run, runCount, runs);
+  }
+
+  private static Dtos.RunNodeDto runNode(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, "node");
+    String id = null;
+    String name = null;
+    String displayName = null;
+    String state = null;
+    String createdAt = null;
+    String heartbeatAt = null;
+    List<String> tags = null;
+    String group = null;
+    String jobType = null;
+    Long projectId = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "id":
+          id = text(p, field);
+          break;
+        case "name":
+          name = text(p, field);
+          break;
+        case "displayName":
+          displayName = text(p, field);
+          break;
+        case "state":
+          state = text(p, field);
+          break;
+        case "createdAt":
+          createdAt = text(p, field);
+          break;
+        case "heartbeatAt":
+          heartbeatAt = text(p, field);
+          break;
+        case "tags":
+          tags = strings(p, field);
+          break;
+        case "group":
+          group = text(p, field);
+          break;
+        case "jobType":
+          jobType = text(p, field);
+          break;
+        case "projectId":
+          projectId = number(p, field);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return new Dtos.RunNodeDto(
+        id, name, displayName, state, createdAt, heartbeatAt, tags, group, jobType, projectId);
+  }
+
+  private static List<String> strings(JsonParser p, String field) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectArray(p, field);
+    List<String> values = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      String v = text(p, field);
+      if (v != null) {
+        values.add(v);
+      }
+    }
+    return values;
   }
 
   private static Dtos.RunDto run(JsonParser p) throws IOException {
@@ -191,7 +273,7 @@ final class ResponseReader {
     expectObject(p, "run");
     Long projectId = null;
     Long fileCount = null;
-    Dtos.FileConnectionDto files = null;
+    Dtos.ConnectionDto<Dtos.FileNodeDto> files = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
@@ -203,7 +285,7 @@ final class ResponseReader {
           fileCount = number(p, field);
           break;
         case "files":
-          files = files(p);
+          files = connection(p, "files", ResponseReader::node);
           break;
         default:
           p.skipChildren();
@@ -212,53 +294,62 @@ final class ResponseReader {
     return new Dtos.RunDto(projectId, fileCount, files);
   }
 
-  private static Dtos.FileConnectionDto files(JsonParser p) throws IOException {
+  /** Reads one node of a connection; {@code null} for a JSON null. */
+  @FunctionalInterface
+  private interface NodeReader<N> {
+    N read(JsonParser p) throws IOException;
+  }
+
+  /** A Relay connection: {"edges": [{"node": {...}, "cursor": ...}], "pageInfo": {...}}. */
+  private static <N> Dtos.ConnectionDto<N> connection(
+      JsonParser p, String what, NodeReader<N> nodes) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
-    expectObject(p, "files");
-    List<Dtos.FileEdgeDto> edges = null;
+    expectObject(p, what);
+    List<Dtos.EdgeDto<N>> edges = null;
     Dtos.PageInfoDto pageInfo = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
       if (field.equals("edges")) {
-        edges = edges(p);
+        edges = edges(p, nodes);
       } else if (field.equals("pageInfo")) {
         pageInfo = pageInfo(p);
       } else {
         p.skipChildren();
       }
     }
-    return new Dtos.FileConnectionDto(edges, pageInfo);
+    return new Dtos.ConnectionDto<>(edges, pageInfo);
   }
 
-  private static List<Dtos.FileEdgeDto> edges(JsonParser p) throws IOException {
+  private static <N> List<Dtos.EdgeDto<N>> edges(JsonParser p, NodeReader<N> nodes)
+      throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
     expectArray(p, "edges");
-    List<Dtos.FileEdgeDto> edges = new ArrayList<>();
+    List<Dtos.EdgeDto<N>> edges = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
       if (p.currentToken() == JsonToken.VALUE_NULL) {
         edges.add(null);
         continue;
       }
       expectObject(p, "an edge");
-      Dtos.FileNodeDto node = null;
+      N node = null;
       String cursor = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
         if (field.equals("node")) {
-          node = node(p);
+          node = nodes.read(p);
         } else if (field.equals("cursor")) {
           cursor = text(p, field);
         } else {
           p.skipChildren();
         }
       }
-      edges.add(new Dtos.FileEdgeDto(node, cursor));
+      edges.add(new Dtos.EdgeDto<>(node, cursor));
     }
     return edges;
   }

@@ -15,6 +15,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * plain segments; anything that could land outside the download root is refused.
  */
 public final class SafePaths {
+  /**
+   * What the names of the client's own files (part files, journals) contain, and no name from
+   * W&amp;B may.
+   */
+  static final String RESERVED = ".wandb4j-";
+
   private SafePaths() {}
 
   /**
@@ -80,8 +86,10 @@ public final class SafePaths {
         if (segment.equals(".") || segment.equals("..")) {
           return "it has a '" + segment + "' segment";
         }
-        if (segment.contains(PartFile.MARK)) {
-          return "names with '" + PartFile.MARK + "' in them are kept for partial downloads";
+        // Case-insensitively: on macOS and Windows, X.WANDB4J-PART is the same file as
+        // X.wandb4j-part.
+        if (segment.toLowerCase(java.util.Locale.ROOT).contains(RESERVED)) {
+          return "names with '" + RESERVED + "' in them are kept for the client's own files";
         }
         start = i + 1;
       }

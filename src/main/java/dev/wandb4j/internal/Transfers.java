@@ -7,7 +7,7 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The transfers a client has running, so that closing the client can stop them and complete only
- * once each has removed its part file.
+ * once each has removed its part file, or kept it for a later download to continue from.
  */
 public final class Transfers {
   private final Set<Ticket> active = ConcurrentHashMap.newKeySet();

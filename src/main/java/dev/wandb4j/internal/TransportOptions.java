@@ -13,7 +13,9 @@ import reactor.netty.resources.LoopResources;
  * @param provider a borrowed connection pool, or {@code null} to create (and own) one
  * @param loops borrowed event loops, or {@code null} for Reactor Netty's shared ones
  * @param maxConnections the size of an owned pool
- * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics
+ * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics to Micrometer's global
+ *     registry
+ * @param poolMeters where an owned pool publishes its metrics instead, or {@code null}
  * @param trust trust managers for https, or {@code null} for the JDK's default trust store
  * @param http2 whether to offer HTTP/2 to https servers
  * @param proxies which requests go through which proxy
@@ -25,6 +27,7 @@ public record TransportOptions(
     LoopResources loops,
     int maxConnections,
     boolean poolMetrics,
+    ConnectionProvider.MeterRegistrar poolMeters,
     TrustManagerFactory trust,
     boolean http2,
     Proxies proxies,
@@ -34,6 +37,6 @@ public record TransportOptions(
   /** An owned pool of {@code maxConnections}, no proxy, the JDK's trust store. */
   public static TransportOptions defaults(int maxConnections) {
     return new TransportOptions(
-        null, null, maxConnections, false, null, false, Proxies.NONE, null, null);
+        null, null, maxConnections, false, null, null, false, Proxies.NONE, null, null);
   }
 }

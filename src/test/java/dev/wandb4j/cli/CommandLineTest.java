@@ -6,15 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +20,6 @@ class CommandLineTest {
   @TempDir Path dir;
   private WandbEmulator emu;
   private EmulatedRun run;
-
-  record Result(int code, String out, String err) {}
 
   @BeforeEach
   void setUp() {
@@ -45,43 +37,26 @@ class CommandLineTest {
     emu.close();
   }
 
-  private Result cli(String stdin, boolean terminal, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    if (!all.isEmpty()
-        && !all.get(0).startsWith("-")
-        && !List.of("demo", "help").contains(all.get(0))) {
-      all.add("--base-url");
-      all.add(emu.baseUrl());
-      all.add("--api-key");
-      all.add(emu.apiKey());
-    }
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            all.toArray(String[]::new),
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new BufferedReader(new StringReader(stdin)),
-            terminal);
-    return new Result(code, out.toString(), err.toString());
+  private Cli.Result cli(String stdin, boolean terminal, String... args) {
+    return new Cli(emu).run(stdin, terminal, args);
   }
 
-  private Result cli(String... args) {
+  private Cli.Result cli(String... args) {
     return cli("", false, args);
   }
 
   @Test
   void lsPrintsATableAndATotal() {
-    Result r = cli("ls", "acme/proj/r1");
+    Cli.Result r = cli("ls", "acme/proj/r1");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("NAME").contains("media/img_7.png").contains("config.json");
     assertThat(r.out()).contains("31 files,");
+    assertThat(r.err()).isEmpty();
   }
 
   @Test
   void lsFiltersAndPrintsNdjson() throws Exception {
-    Result r = cli("ls", "acme/proj/r1", "--pattern", "%.json", "--json");
+    Cli.Result r = cli("ls", "acme/proj/r1", "--pattern", "%.json", "--json");
     assertThat(r.code()).isZero();
     String[] lines = r.out().strip().split("\n");
     assertThat(lines).hasSize(1);
@@ -94,13 +69,13 @@ class CommandLineTest {
   @Test
   void downloadFetchesEverythingAndASyncRerunDownloadsNothing() throws Exception {
     Path root = dir.resolve("out");
-    Result first = cli("download", "acme/proj/r1", "--root", root.toString(), "--sync");
+    Cli.Result first = cli("download", "acme/proj/r1", "--root", root.toString(), "--sync");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out()).contains("Downloaded 31 files").contains("0 failed");
     assertThat(Files.readString(root.resolve("media/img_3.png"))).isEqualTo("png 3".repeat(100));
 
     emu.clearRequests();
-    Result again = cli("download", "acme/proj/r1", "--root", root.toString(), "--sync");
+    Cli.Result again = cli("download", "acme/proj/r1", "--root", root.toString(), "--sync");
     assertThat(again.code()).isZero();
     assertThat(again.out()).contains("Downloaded 0 files").contains("31 already up to date");
     assertThat(emu.requests().stream().filter(q -> q.server().equals("storage"))).isEmpty();
@@ -109,7 +84,7 @@ class CommandLineTest {
   @Test
   void aCommandLeavesNoEventLoopRunningWhenItReturns() {
     // A thread still waiting in epoll_wait would hold the JVM's exit up for about 0.3 s.
-    Result r = cli("download", "acme/proj/r1", "--root", dir.resolve("out").toString());
+    Cli.Result r = cli("download", "acme/proj/r1", "--root", dir.resolve("out").toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Downloaded 31 files");
 
@@ -143,7 +118,7 @@ class CommandLineTest {
   void aFailedFileMakesTheExitCodeNonZeroAndIsListed() throws Exception {
     run.file("media/img_5.png").faults().corruptByte(10);
     Path root = dir.resolve("out");
-    Result r = cli("download", "acme/proj/r1", "--root", root.toString());
+    Cli.Result r = cli("download", "acme/proj/r1", "--root", root.toString());
     assertThat(r.code()).isEqualTo(Main.TRANSFER);
     assertThat(r.err()).contains("FAILED media/img_5.png").contains("MD5 mismatch");
     assertThat(r.out()).contains("Downloaded 30 files").contains("1 failed");
@@ -154,7 +129,7 @@ class CommandLineTest {
 
   @Test
   void rmRefusesToActWithoutYesWhenNotInteractive() {
-    Result r = cli("rm", "acme/proj/r1", "--pattern", "media/%");
+    Cli.Result r = cli("rm", "acme/proj/r1", "--pattern", "media/%");
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.out()).contains("30 files").contains("will be deleted");
     assertThat(r.err()).contains("--yes");
@@ -163,10 +138,10 @@ class CommandLineTest {
 
   @Test
   void rmAsksOnATerminalAndDeletesInBatches() {
-    Result no = cli("n\n", true, "rm", "acme/proj/r1", "--pattern", "media/%");
+    Cli.Result no = cli("n\n", true, "rm", "acme/proj/r1", "--pattern", "media/%");
     assertThat(no.out()).contains("Nothing deleted");
     assertThat(run.fileCount()).isEqualTo(31);
-    Result yes = cli("y\n", true, "rm", "acme/proj/r1", "--pattern", "media/%");
+    Cli.Result yes = cli("y\n", true, "rm", "acme/proj/r1", "--pattern", "media/%");
     assertThat(yes.code()).isZero();
     assertThat(yes.out()).contains("Deleted 30 files");
     assertThat(run.fileCount()).isEqualTo(1);
@@ -174,7 +149,7 @@ class CommandLineTest {
 
   @Test
   void rmWithYesDeletesByName() {
-    Result r = cli("rm", "acme/proj/r1", "--name", "config.json", "--yes");
+    Cli.Result r = cli("rm", "acme/proj/r1", "--name", "config.json", "--yes");
     assertThat(r.code()).isZero();
     assertThat(run.file("config.json")).isNull();
   }
@@ -186,37 +161,37 @@ class CommandLineTest {
 
   @Test
   void errorsAreOneLineWithDocumentedExitCodes() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            new String[] {
-              "ls", "acme/proj/r1", "--base-url", emu.baseUrl(), "--api-key", "wrong-key"
-            },
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new BufferedReader(new StringReader("")),
-            false);
-    assertThat(code).isEqualTo(Main.AUTH);
-    assertThat(err.toString())
+    Cli.Result wrongKey =
+        new Cli(emu)
+            .raw(
+                "",
+                false,
+                "ls",
+                "acme/proj/r1",
+                "--base-url",
+                emu.baseUrl(),
+                "--api-key",
+                "wrong-key");
+    assertThat(wrongKey.code()).isEqualTo(Main.AUTH);
+    assertThat(wrongKey.err())
         .startsWith("error: ")
         .doesNotContain("\tat ")
         .doesNotContain("wrong-key");
 
-    Result missing = cli("ls", "acme/proj/nope");
+    Cli.Result missing = cli("ls", "acme/proj/nope");
     assertThat(missing.code()).isEqualTo(Main.NOT_FOUND);
     assertThat(missing.err()).contains("acme/proj/nope").doesNotContain("\tat ");
 
-    Result badPath = cli("ls", "a/b/c/d");
+    Cli.Result badPath = cli("ls", "a/b/c/d");
     assertThat(badPath.code()).isEqualTo(Main.USAGE);
 
-    Result verbose = cli("ls", "acme/proj/nope", "--verbose");
+    Cli.Result verbose = cli("ls", "acme/proj/nope", "--verbose");
     assertThat(verbose.err()).contains("\tat ");
   }
 
   @Test
   void helpShowsExamplesAndVersionNamesTheTool() {
-    Result help = cli("--help");
+    Cli.Result help = cli("--help");
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("Examples:").contains("wandb4j demo").contains("Exit codes");
     assertThat(cli("download", "--help").out()).contains("--sync").contains("--concurrency");
@@ -227,7 +202,7 @@ class CommandLineTest {
   @Test
   void theDemoRunsEndToEnd() throws Exception {
     Path root = dir.resolve("demo");
-    Result r = demo(root);
+    Cli.Result r = demo(root);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("wandb4j ls demo/showcase/7k2m9x")
@@ -235,11 +210,11 @@ class CommandLineTest {
         .contains("verified")
         .contains("WANDB_API_KEY");
     assertThat(Files.size(root.resolve("checkpoints/model_epoch_9.ckpt"))).isEqualTo(2L << 20);
-    Result again = demo(root);
+    Cli.Result again = demo(root);
     assertThat(again.out()).contains("Downloaded 0 files").contains("52 already up to date");
   }
 
-  private Result demo(Path root) {
+  private Cli.Result demo(Path root) {
     return cli(
         "", false, "demo", "--root", root.toString(), "--images", "24", "--checkpoint-mib", "2");
   }

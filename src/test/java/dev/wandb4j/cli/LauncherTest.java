@@ -174,4 +174,57 @@ class LauncherTest {
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("cannot find java").contains("JAVA_HOME");
   }
+
+  @Test
+  void anUnwritableCacheFolderDoesNotChangeTheOutcome() throws Exception {
+    Path unwritable = dir.resolve("unwritable");
+    Files.createDirectories(unwritable);
+    Files.setPosixFilePermissions(
+        unwritable, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    // Root writes anywhere a permission would stop others; /proc takes no new files from anyone.
+    Path cacheDir = Files.isWritable(unwritable) ? Path.of("/proc") : unwritable;
+    try {
+      Result r =
+          launch(
+              Map.of("WANDB4J_JAR", jar.toString(), "WANDB4J_CDS_DIR", cacheDir.toString()),
+              "download",
+              "exit=0");
+      assertThat(r.status()).isZero();
+      assertThat(r.out()).isEqualTo("download exit=0\n");
+      assertThat(r.err()).isEmpty();
+    } finally {
+      Files.setPosixFilePermissions(
+          unwritable, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void aSymbolicLinkToTheScriptOnThePathFindsTheJarBesideTheScript() throws Exception {
+    Path installed = dir.resolve("opt/wandb4j");
+    Files.createDirectories(installed.resolve("bin"));
+    Files.createDirectories(installed.resolve("lib"));
+    Path script = Files.copy(SCRIPT, installed.resolve("bin/wandb4j"));
+    script.toFile().setExecutable(true);
+    Files.copy(jar, installed.resolve("lib/wandb4j.jar"));
+    Path onPath = dir.resolve("home/bin");
+    Files.createDirectories(onPath);
+    Files.createSymbolicLink(onPath.resolve("wandb4j"), script);
+    Path linkToLink = dir.resolve("home/wandb");
+    Files.createSymbolicLink(linkToLink, onPath.resolve("wandb4j"));
+
+    ProcessBuilder pb =
+        new ProcessBuilder("sh", "-c", "wandb4j ls exit=0 && \"$0\" rm", linkToLink.toString());
+    pb.environment().put("PATH", onPath + java.io.File.pathSeparator + System.getenv("PATH"));
+    pb.environment().put("WANDB4J_CDS", "0");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().remove("WANDB4J_JAR");
+    pb.redirectOutput(dir.resolve("out.txt").toFile());
+    pb.redirectError(dir.resolve("err.txt").toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(Files.readString(dir.resolve("err.txt"))).isEmpty();
+    assertThat(p.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("ls exit=0\nrm\n");
+  }
 }

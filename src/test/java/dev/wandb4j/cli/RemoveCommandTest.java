@@ -63,7 +63,7 @@ class RemoveCommandTest {
             new PrintWriter(out, true),
             new PrintWriter(err, true),
             new BufferedReader(new StringReader("")),
-            false);
+            new Main.Console(false, () -> 80, java.util.Map.of()));
     return new Result(code, out.toString(), err.toString());
   }
 

@@ -151,8 +151,9 @@ class EmulatorTest {
     JsonNode res =
         graphQl(
             "query { project(name: \"proj\", entityName: \"acme\") { run(name: \"r1\") { fileCount"
-                + " files(names: [\"a.txt\", \"missing.txt\"], pattern: null) { edges { node { name md5 sizeBytes } } } } } }",
+                + " files(names: [\"a.txt\", \"missing.txt\"], pattern: null) { edges { node { id name url directUrl md5 sizeBytes } } } } } }",
             Map.of());
+    assertThat(res.has("errors")).as(res.toString()).isFalse();
     JsonNode r = res.get("data").get("project").get("run");
     assertThat(r.get("fileCount").asInt()).isEqualTo(2);
     assertThat(r.get("files").get("edges")).hasSize(2);

@@ -8,12 +8,11 @@ import dev.wandb4j.FileQuery;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
-import java.nio.charset.StandardCharsets;
+import dev.wandb4j.testing.ForkedJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,27 +38,16 @@ class MemoryBudgetTest {
       for (int i = 0; i < FILES; i++) {
         run.addFile("f/" + i + ".bin", served);
       }
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p =
-          new ProcessBuilder(
-                  java,
-                  "-Xmx64m",
-                  "-XX:MaxDirectMemorySize=64m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Child.class.getName(),
-                  emu.baseUrl(),
-                  emu.apiKey(),
-                  dir.toString())
-              .redirectErrorStream(true)
-              .start();
-      boolean done = p.waitFor(4, TimeUnit.MINUTES);
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!done) {
-        p.destroyForcibly();
-      }
-      assertThat(done).as(output).isTrue();
-      assertThat(p.exitValue()).as(output).isZero();
+      ForkedJvm.Result r =
+          ForkedJvm.run(
+              Child.class,
+              List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m"),
+              Duration.ofMinutes(4),
+              emu.baseUrl(),
+              emu.apiKey(),
+              dir.toString());
+      assertThat(r.exitCode()).as(r.output()).isZero();
+      String output = r.output();
       assertThat(output).contains("downloaded " + FILES + " files");
       try (var s = Files.list(dir.resolve("f"))) {
         assertThat(s.filter(f -> f.toFile().length() == SIZE).count()).isEqualTo(FILES);

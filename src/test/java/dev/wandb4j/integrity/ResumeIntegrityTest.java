@@ -10,12 +10,12 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.wandb4j.File;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.error.WandbTransferException;
+import dev.wandb4j.testing.Bodies;
 import dev.wandb4j.testing.Fixtures;
 import dev.wandb4j.testing.LeakDetection;
 import dev.wandb4j.testing.RawHttpServer;
 import dev.wandb4j.testing.TestClients;
 import io.netty.buffer.ByteBuf;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,35 +93,14 @@ class ResumeIntegrityTest {
     };
   }
 
-  private static byte[] collect(reactor.core.publisher.Flux<ByteBuf> body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    body.doOnNext(
-            buf -> {
-              byte[] b = new byte[buf.readableBytes()];
-              buf.readBytes(b);
-              buf.release();
-              out.writeBytes(b);
-            })
-        .blockLast(Duration.ofSeconds(20));
-    return out.toByteArray();
-  }
-
   @Test
   void contentOfAFileReuploadedMidStreamEndsWithAnErrorInsteadOfSplicingVersions()
       throws IOException {
     server = new RawHttpServer(reuploadedMidStream());
     client = TestClients.client(api.baseUrl());
     File f = listed(client);
-    ByteArrayOutputStream got = new ByteArrayOutputStream();
-    StepVerifier.create(
-            f.content()
-                .doOnNext(
-                    buf -> {
-                      byte[] b = new byte[buf.readableBytes()];
-                      buf.readBytes(b);
-                      buf.release();
-                      got.writeBytes(b);
-                    }))
+    Bodies.Collector got = new Bodies.Collector();
+    StepVerifier.create(f.content().doOnNext(got))
         .thenConsumeWhile(b -> true)
         .expectErrorSatisfies(
             e ->
@@ -129,7 +108,7 @@ class ResumeIntegrityTest {
                     .isInstanceOf(WandbTransferException.class)
                     .hasMessageContaining("changed"))
         .verify(Duration.ofSeconds(20));
-    byte[] emitted = got.toByteArray();
+    byte[] emitted = got.bytes();
     assertThat(emitted.length).isLessThanOrEqualTo(CUT);
     assertThat(emitted).isEqualTo(java.util.Arrays.copyOf(V1, emitted.length));
     assertThat(server.requests().get(1).header("If-Range")).isEqualTo("\"v1\"");
@@ -214,17 +193,8 @@ class ResumeIntegrityTest {
             });
     client = TestClients.builder(api.baseUrl()).readTimeout(Duration.ofMillis(300)).build();
     File f = listed(client);
-    ByteArrayOutputStream got = new ByteArrayOutputStream();
-    StepVerifier.create(
-            f.content()
-                .doOnNext(
-                    buf -> {
-                      byte[] b = new byte[buf.readableBytes()];
-                      buf.readBytes(b);
-                      buf.release();
-                      got.writeBytes(b);
-                    }),
-            1)
+    Bodies.Collector got = new Bodies.Collector();
+    StepVerifier.create(f.content().doOnNext(got), 1)
         .expectNextCount(1)
         .thenAwait(Duration.ofMillis(1200))
         .thenRequest(1)
@@ -233,7 +203,7 @@ class ResumeIntegrityTest {
         .thenRequest(Long.MAX_VALUE)
         .thenConsumeWhile(b -> true)
         .verifyComplete();
-    assertThat(got.toByteArray()).isEqualTo(V1);
+    assertThat(got.bytes()).isEqualTo(V1);
     assertThat(server.requests()).hasSize(1);
     assertThat(LeakDetection.collect()).isEmpty();
   }

@@ -112,7 +112,8 @@ class TlsSessionTest {
         new HttpCore(
             settings,
             new TransferBudget(1 << 20),
-            new TransportOptions(null, null, 4, false, trust, false, Proxies.NONE, null, engine));
+            new TransportOptions(
+                null, null, 4, false, null, trust, false, Proxies.NONE, null, engine));
     try {
       for (int i = 0; i < 3; i++) {
         String got =

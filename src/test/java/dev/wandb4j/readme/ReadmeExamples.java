@@ -5,23 +5,39 @@ import dev.wandb4j.DownloadResult;
 import dev.wandb4j.File;
 import dev.wandb4j.FilePage;
 import dev.wandb4j.FileQuery;
+import dev.wandb4j.Project;
 import dev.wandb4j.ProxyOptions;
 import dev.wandb4j.Run;
+import dev.wandb4j.RunQuery;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
+import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.error.WandbDeleteException;
+import dev.wandb4j.spring.WandbErrorStatus;
+import dev.wandb4j.spring.WandbFileResponses;
 import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The code shown in README.md, kept here so that the compiler checks it. Each method is one
- * snippet; the test build compiles them, so the README never shows code that does not build.
+ * The code shown in README.md, kept here so that the compiler checks it. Each snippet lies between
+ * a {@code // --- name} line and a {@code // --- end} line; {@code ReadmeTest} checks that the
+ * README's Java blocks are exactly these snippets, so the README never shows code that does not
+ * build.
  */
 public final class ReadmeExamples {
   private ReadmeExamples() {}
@@ -128,12 +144,35 @@ public final class ReadmeExamples {
             16,
             p ->
                 System.out.printf(
-                    "%d/%d files, %.1f MB/s%n",
-                    p.filesDone(), p.filesTotal(), p.bytesPerSecond() / 1e6))
+                    "%d/%d files, %.1f MiB/s%n",
+                    p.filesDone(), p.filesTotal(), p.bytesPerSecond() / (1 << 20)))
         .filter(DownloadResult::isFailed)
         .doOnNext(r -> System.err.println(r.file().name() + ": " + r.error().getMessage()))
         .blockLast();
     // --- end
+  }
+
+  static void project(WandbClient wandb) {
+    // --- project
+    Project project = wandb.project("acme/vision");
+    RunQuery finished =
+        RunQuery.builder().states("finished").tags("baseline").order("+created_at").build();
+    project.runs(finished).map(r -> r.path().runId() + " " + r.displayName()).take(5).blockLast();
+    long runs = project.runCount(finished).block();
+
+    project
+        .downloadAll(
+            Path.of("export"), // export/<runId>/<file name>
+            finished,
+            FileQuery.builder().pattern("%.json").build(),
+            DownloadOptions.builder().sync(true).build(), // a re-run fetches only what is missing
+            32,
+            p -> System.out.printf("%d/%d files%n", p.filesDone(), p.filesTotal()))
+        .filter(DownloadResult::isFailed)
+        .doOnNext(r -> System.err.println(r.file().run().path() + " " + r.file().name()))
+        .blockLast();
+    // --- end
+    System.out.println(runs);
   }
 
   static void emulator(byte[] bytes) {
@@ -178,4 +217,60 @@ public final class ReadmeExamples {
     System.exit(0); // HotSpot waits up to 0.3 s at exit for threads still in native code
     // --- end
   }
+
+  static Path checkedExceptions(Run run, Path root) throws IOException {
+    // --- unwrap
+    try {
+      return run.file("model.ckpt").flatMap(f -> f.download(root)).block();
+    } catch (RuntimeException e) {
+      // block() wraps a checked exception, such as the FileAlreadyExistsException of a file
+      // that is already there, in a RuntimeException; Exceptions.unwrap gives it back.
+      Throwable cause = Exceptions.unwrap(e);
+      if (cause instanceof FileAlreadyExistsException) {
+        return root.resolve("model.ckpt"); // keep the one we have
+      }
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      throw e;
+    }
+    // --- end
+  }
+
+  // --- spring-proxy
+  @RestController
+  static class Checkpoints {
+    private final WandbClient wandb;
+    private final WandbFileResponses files;
+
+    Checkpoints(WandbClient wandb, WandbFileResponses files) {
+      this.wandb = wandb;
+      this.files = files;
+    }
+
+    // GET and HEAD, ranges and preconditions; a missing file is a 404, W&B's failures 502-504
+    @GetMapping("/checkpoints/{name}")
+    Mono<Void> checkpoint(@PathVariable("name") String name, ServerWebExchange exchange) {
+      return files.write(wandb.run("acme/vision/1x2y3z").file("checkpoints/" + name), exchange);
+    }
+
+    // JSON without URLs; a WandbException here gets the same statuses (WandbExceptionHandler)
+    @GetMapping("/checkpoints")
+    Flux<File> list() {
+      return wandb
+          .run("acme/vision/1x2y3z")
+          .files(FileQuery.builder().pattern("checkpoints/%").build());
+    }
+  }
+
+  // Optional: statuses of your own; here a refused API key is "unavailable", not "bad gateway"
+  @Bean
+  static WandbErrorStatus wandbErrorStatus() {
+    WandbErrorStatus standard = WandbErrorStatus.defaults();
+    return e ->
+        e instanceof WandbAuthenticationException
+            ? HttpStatus.SERVICE_UNAVAILABLE
+            : standard.statusFor(e);
+  }
+  // --- end
 }

@@ -1,0 +1,110 @@
+package dev.wandb4j.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wandb4j.File;
+import dev.wandb4j.FileQuery;
+import dev.wandb4j.Run;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A served directory is served live: what is in the folder when a request comes is what the
+ * emulator answers with, and deleting a file served from it deletes it from the folder.
+ */
+class LiveDirectoryTest {
+  @TempDir Path dir;
+
+  private Path write(String path, String content) throws Exception {
+    Path p = dir.resolve(path);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+    return p;
+  }
+
+  private static Map<String, File> list(Run run) {
+    return run.files().collectMap(File::name, Function.identity()).block(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void filesAddedChangedOrRemovedAfterStartAreServedAsTheyAreNow() throws Exception {
+    Path kept = write("acme/proj/r1/kept.txt", "kept");
+    Path changed = write("acme/proj/r1/logs/changed.txt", "before");
+    Path removed = write("acme/proj/r1/removed.txt", "removed");
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      Run run = emu.client().run("acme/proj/r1");
+      assertThat(list(run)).containsOnlyKeys("kept.txt", "logs/changed.txt", "removed.txt");
+
+      write("acme/proj/r1/media/added.png", "added later");
+      Files.writeString(changed, "after, and longer");
+      Files.setLastModifiedTime(changed, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+      Files.delete(removed);
+      write("acme/proj/r2/new-run.txt", "a run made after start");
+
+      Map<String, File> now = list(run);
+      assertThat(now).containsOnlyKeys("kept.txt", "logs/changed.txt", "media/added.png");
+      assertThat(now.get("logs/changed.txt").size()).isEqualTo("after, and longer".length());
+      assertThat(
+              run.file("logs/changed.txt")
+                  .flatMap(f -> f.download(dir.resolve("out")))
+                  .map(p -> readString(p))
+                  .block(Duration.ofSeconds(10)))
+          .isEqualTo("after, and longer");
+      assertThat(list(emu.client().run("acme/proj/r2"))).containsOnlyKeys("new-run.txt");
+      assertThat(Files.readString(kept)).isEqualTo("kept");
+    }
+  }
+
+  @Test
+  void deletingAFileServedFromTheDirectoryDeletesItFromTheFolder() throws Exception {
+    Path doomed = write("acme/proj/r1/tmp/doomed.bin", "doomed");
+    Path kept = write("acme/proj/r1/kept.bin", "kept");
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      Run run = emu.client().run("acme/proj/r1");
+      emu.clearRequests();
+
+      Long deleted =
+          run.deleteFiles(run.files(FileQuery.builder().pattern("tmp/%").build()))
+              .block(Duration.ofSeconds(10));
+
+      assertThat(deleted).isEqualTo(1);
+      assertThat(doomed).doesNotExist();
+      assertThat(kept).exists();
+      assertThat(list(run)).containsOnlyKeys("kept.bin");
+      assertThat(emu.requests()).extracting(RecordedRequest::operationName).contains("DeleteFiles");
+    }
+  }
+
+  @Test
+  void filesAddedThroughTheApiAreNotTouchedByTheFolder() throws Exception {
+    write("acme/proj/r1/on-disk.txt", "disk");
+    Path elsewhere = Files.createTempFile("wandb4j-fixture", ".bin");
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      EmulatedRun r = emu.run("acme/proj/r1");
+      r.addFile("in-memory.txt", "memory".getBytes(StandardCharsets.UTF_8));
+      r.addFile("fixture.bin", elsewhere);
+      Run run = emu.client().run("acme/proj/r1");
+      assertThat(list(run)).containsOnlyKeys("on-disk.txt", "in-memory.txt", "fixture.bin");
+
+      assertThat(r.removeFile("fixture.bin")).isTrue();
+      assertThat(elsewhere).as("a file outside the served folder is never deleted").exists();
+    } finally {
+      Files.deleteIfExists(elsewhere);
+    }
+  }
+
+  private static String readString(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
