@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,8 @@ class ProxyMemoryTest {
         long baseline = proxy.usedDirectMemory();
 
         CountDownLatch resume = new CountDownLatch(1);
+        // A thread each: the common pool may have a single worker on a small machine.
+        ExecutorService clients = Executors.newFixedThreadPool(SLOW);
         List<CompletableFuture<String>> slow = new ArrayList<>();
         AtomicLong stalled = new AtomicLong();
         for (int i = 0; i < SLOW; i++) {
@@ -67,7 +71,8 @@ class ProxyMemoryTest {
                     } catch (IOException e) {
                       throw new IllegalStateException(e);
                     }
-                  }));
+                  },
+                  clients));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (stalled.get() < SLOW && System.nanoTime() < deadline) {
@@ -85,6 +90,7 @@ class ProxyMemoryTest {
         for (CompletableFuture<String> f : slow) {
           assertThat(f.get(120, TimeUnit.SECONDS)).as("a slow client's MD5").isEqualTo(md5);
         }
+        clients.shutdown();
         long perResponse = Math.max(0, held - baseline) / SLOW;
         System.out.printf(
             Locale.ROOT,
