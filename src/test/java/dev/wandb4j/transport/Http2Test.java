@@ -159,7 +159,7 @@ class Http2Test {
       throws Exception {
     String base = start(true);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
-    try (WandbClient c = client(base, true, Duration.ofMillis(300))) {
+    try (WandbClient c = client(base, true, Duration.ofSeconds(1))) {
       File f = c.run("acme/proj/r1").file("a.bin").block(Duration.ofSeconds(10));
       StepVerifier.create(
               f.content()
@@ -172,10 +172,10 @@ class Http2Test {
                       }),
               1)
           .expectNextCount(1)
-          .thenAwait(Duration.ofMillis(1200))
+          .thenAwait(Duration.ofMillis(2500))
           .thenRequest(1)
           .expectNextCount(1)
-          .thenAwait(Duration.ofMillis(1200))
+          .thenAwait(Duration.ofMillis(2500))
           .thenRequest(Long.MAX_VALUE)
           .thenConsumeWhile(b -> true)
           .verifyComplete();
