@@ -12,6 +12,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
 /** The {@code wandb4j} command line: list, download, upload and delete a run's files. */
@@ -47,7 +50,8 @@ import reactor.netty.resources.LoopResources;
       "",
       "Credentials: WANDB_API_KEY, else the ~/.netrc entry for the API host (as",
       "`wandb login` writes it). WANDB_BASE_URL selects a self-hosted server; so does",
-      "a run's URL when neither it nor --base-url is given.",
+      "a run's URL when neither it nor --base-url is given. HTTPS_PROXY, HTTP_PROXY",
+      "and NO_PROXY (or the JVM's proxy properties) select a proxy.",
       "",
       "Exit codes: 0 success, 1 other error, 2 usage, 3 authentication, 4 not found",
       "(a run, or a --name the run does not have), 5 some files failed to transfer,",
@@ -82,6 +86,14 @@ public final class Main {
               + " command line is visible to other users in the process list and lands in shell"
               + " history.")
   String apiKey;
+
+  /** {@code --allow-http} given before the command. */
+  @Option(
+      names = "--allow-http",
+      description =
+          "Allow a plain http:// base URL on another host than this machine for ls, download and"
+              + " rm: the API key would cross the network in clear text.")
+  boolean allowHttp;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -128,6 +140,15 @@ public final class Main {
    * neither is given.
    */
   WandbClient client(Connection connection, String run) {
+    return client(connection, run, WandbClient.DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * As {@link #client(Connection, String)}, with a pool large enough for {@code concurrency}
+   * transfers at once and the few listings a project's export runs beside them, so that no request
+   * waits for a connection.
+   */
+  WandbClient client(Connection connection, String run, int concurrency) {
     String url = connection.baseUrl != null ? connection.baseUrl : baseUrl;
     String source = "--base-url";
     if (url == null) {
@@ -153,7 +174,11 @@ public final class Main {
     if (loops == null) {
       loops = LoopResources.create("wandb4j-cli");
     }
-    WandbClient.Builder b = WandbClient.builder().loopResources(loops);
+    WandbClient.Builder b =
+        WandbClient.builder()
+            .loopResources(loops)
+            .allowPlainHttp(allowHttp || connection.allowHttp)
+            .maxConnections(Math.max(WandbClient.DEFAULT_MAX_CONNECTIONS, concurrency + 4));
     if (url != null) {
       b.baseUrl(url);
     }
@@ -161,8 +186,13 @@ public final class Main {
     if (key != null) {
       b.apiKey(key);
     }
-    return b.build();
+    WandbClient client = b.build();
+    clients.add(client);
+    return client;
   }
+
+  /** The clients this run created: closed, and waited for, before the event loops stop. */
+  private final List<WandbClient> clients = new ArrayList<>();
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
@@ -220,7 +250,8 @@ public final class Main {
   }
 
   /**
-   * Refuses {@code --base-url} and {@code --api-key} given before a command that does not use them.
+   * Refuses {@code --base-url}, {@code --api-key} and {@code --allow-http} given before a command
+   * that does not use them.
    */
   void refuseConnectionOptions(String command) {
     if (baseUrl != null) {
@@ -230,6 +261,10 @@ public final class Main {
     if (apiKey != null && !command.equals("emulator")) {
       throw new IllegalArgumentException(
           "--api-key applies to ls, download, upload and rm, not to " + command);
+    }
+    if (allowHttp) {
+      throw new IllegalArgumentException(
+          "--allow-http applies to ls, download, upload and rm, not to " + command);
     }
   }
 
@@ -263,8 +298,16 @@ public final class Main {
     return code;
   }
 
-  /** Stops the event loops at once: every client has been closed by the time a command returns. */
+  /**
+   * Waits until every client has released its pool, whose channels close on the event loops, then
+   * stops the loops at once.
+   */
   private void shutDownLoops() {
+    if (!clients.isEmpty()) {
+      Mono.when(clients.stream().map(WandbClient::closeAsync).toList())
+          .onErrorComplete()
+          .block(LOOP_SHUTDOWN.plusSeconds(1));
+    }
     if (loops != null) {
       loops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN).block(LOOP_SHUTDOWN.plusSeconds(1));
     }

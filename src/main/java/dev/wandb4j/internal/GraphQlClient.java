@@ -1,5 +1,6 @@
 package dev.wandb4j.internal;
 
+import dev.wandb4j.WandbClientListener;
 import java.net.URI;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -16,7 +17,8 @@ public final class GraphQlClient {
   }
 
   /**
-   * Executes an operation with a per-attempt timeout. A query is retried as the client's retry
+   * Executes an operation with a per-attempt timeout, which starts once the request is sent (a wait
+   * for a free connection has a bound of its own). A query is retried as the client's retry
    * settings say; a mutation ({@link Operation#isIdempotent()} false) is sent once, since a
    * mutation whose answer was lost may have taken effect: its failure, translated into a {@link
    * dev.wandb4j.error.WandbException} like any other, goes to the caller, which decides what is
@@ -32,15 +34,14 @@ public final class GraphQlClient {
       Operation op, Map<String, Object> variables, Class<T> dataType, String what) {
     Mono<T> attempt =
         Mono.defer(
-                () -> {
-                  byte[] body = RequestWriter.write(op, variables);
-                  return http.postJson(
-                      endpoint, body, buf -> responses.read(op, buf, dataType), what);
-                })
-            .timeout(http.settings().timeout());
-    if (!op.isIdempotent()) {
-      return attempt.onErrorMap(e -> HttpCore.translate(e, what));
-    }
-    return http.withRetries(attempt, what);
+            () -> {
+              byte[] body = RequestWriter.write(op, variables);
+              return http.postJson(endpoint, body, buf -> responses.read(op, buf, dataType), what);
+            });
+    Mono<T> call =
+        op.isIdempotent()
+            ? http.withRetries(attempt, what)
+            : attempt.onErrorMap(e -> HttpCore.translate(e, what));
+    return http.settings().events().observe(WandbClientListener.Operation.GRAPHQL, call);
   }
 }

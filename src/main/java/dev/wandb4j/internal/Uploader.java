@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -152,12 +151,18 @@ final class Uploader {
   private Mono<Void> exchange(
       Target target, long size, Opened opened, Sending sending, String what) {
     URI url = target.url();
-    return http.withoutCredentials()
-        .headers(h -> headers(h, target, size))
-        .put()
-        .uri(url.toString())
-        .send((req, out) -> body(out, size, opened, sending, what))
-        .response((res, content) -> answer(res, content, url, what))
+    Acquisition acquisition = new Acquisition();
+    Flux<Void> exchange =
+        http.withoutCredentials(url, acquisition)
+            .headers(h -> headers(h, target, size))
+            .put()
+            .uri(url.toString())
+            .send((req, out) -> body(out, size, opened, sending, what))
+            .response((res, content) -> answer(res, content, url, what));
+    // Only the wait for a connection is bounded here: the send is timed by the stall check, the
+    // answer by the read timeout.
+    return acquisition
+        .bound(exchange, http.transferAcquire(), url, what, http.maxConnections())
         .then();
   }
 
@@ -266,10 +271,12 @@ final class Uploader {
 
   private Mono<Void> answer(HttpClientResponse res, ByteBufFlux content, URI url, String what) {
     int status = res.status().code();
+    Duration drain = Bodies.drainTime(http.settings().readTimeout());
     if (status >= 200 && status < 300) {
-      return content.reduce(0L, (n, buf) -> n + buf.readableBytes()).then();
+      return Bodies.drain(content, drain);
     }
-    return excerpt(content).flatMap(text -> Mono.error(statusError(res, url, text, what)));
+    return Bodies.excerpt(content, drain)
+        .flatMap(text -> Mono.error(statusError(res, url, text, what)));
   }
 
   private WandbException statusError(HttpClientResponse res, URI url, String excerpt, String what) {
@@ -304,23 +311,6 @@ final class Uploader {
     int start = excerpt.indexOf("<Code>");
     int end = excerpt.indexOf("</Code>");
     return start >= 0 && end > start ? " (" + excerpt.substring(start + 6, end) + ")" : "";
-  }
-
-  private static Mono<String> excerpt(ByteBufFlux content) {
-    return content
-        .reduceWith(
-            StringBuilder::new,
-            (sb, buf) -> {
-              int room = HttpCore.MAX_EXCERPT - sb.length();
-              if (room > 0) {
-                int n = Math.min(room, buf.readableBytes());
-                sb.append(buf.toString(buf.readerIndex(), n, StandardCharsets.UTF_8));
-              }
-              return sb;
-            })
-        .map(StringBuilder::toString)
-        .defaultIfEmpty("")
-        .onErrorReturn("");
   }
 
   /**
