@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wandb4j.testing.ApiAndStorage;
 import dev.wandb4j.testing.ForkedJvm;
-import dev.wandb4j.testing.SelfSigned;
+import dev.wandb4j.testing.TlsServers;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -47,17 +46,17 @@ class LowMemoryUploadTest {
   public static final class Child {
     public static void main(String[] args) throws Exception {
       Path dir = Path.of(args[0]);
-      upload(dir, "http", null, BIG);
-      upload(dir, "https", SelfSigned.forLoopback(dir), TLS);
+      upload(dir, "http", false, BIG);
+      upload(dir, "https", true, TLS);
     }
 
-    private static void upload(Path dir, String label, KeyStore tls, long size) throws Exception {
+    private static void upload(Path dir, String label, boolean tls, long size) throws Exception {
       Path file = sparse(dir.resolve(label + ".bin"), size);
-      try (ApiAndStorage server = new ApiAndStorage(tls)) {
+      try (ApiAndStorage server = new ApiAndStorage(tls, false)) {
         WandbClient.Builder b =
             WandbClient.builder().baseUrl(server.base()).apiKey("low-memory-test-key");
-        if (tls != null) {
-          b.trustManagerFactory(SelfSigned.trusting(tls));
+        if (tls) {
+          b.trustManagerFactory(TlsServers.trust());
         }
         try (WandbClient client = b.build()) {
           long start = System.nanoTime();

@@ -3,11 +3,10 @@ package dev.wandb4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wandb4j.testing.ApiAndStorage;
-import dev.wandb4j.testing.SelfSigned;
 import dev.wandb4j.testing.TestClients;
+import dev.wandb4j.testing.TlsServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -18,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What an upload puts on the wire, against a server that is both the API and storage (W&amp;B's
  * upload URLs may point at the API's own origin, as a self-hosted server's do): the key goes with
- * the GraphQL calls and never with the PUT, over plain http (where the body is a file region) and
- * over TLS (where it is read in chunks), and the bytes arrive intact.
+ * the GraphQL calls and never with the PUT, over plain http (where the body is a file region), over
+ * TLS (where it is read in chunks) and over HTTP/2 (a stream of a shared connection), and the bytes
+ * arrive intact.
  */
 class UploadTransportTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -61,7 +61,7 @@ class UploadTransportTest {
 
   @Test
   void overPlainHttpTheKeyNeverGoesWithThePutEvenToTheApisOwnOrigin() throws Exception {
-    try (ApiAndStorage server = new ApiAndStorage(null);
+    try (ApiAndStorage server = new ApiAndStorage();
         WandbClient client = TestClients.client(server.base())) {
       uploadsIntactAndTheKeyStaysWithTheApi(server, client);
     }
@@ -69,13 +69,24 @@ class UploadTransportTest {
 
   @Test
   void overTlsTheBodyIsReadInChunksAndArrivesIntactWithoutTheKey() throws Exception {
-    KeyStore store = SelfSigned.forLoopback(dir);
-    try (ApiAndStorage server = new ApiAndStorage(store);
+    try (ApiAndStorage server = new ApiAndStorage(true, false);
+        WandbClient client =
+            TestClients.builder(server.base()).trustManagerFactory(TlsServers.trust()).build()) {
+      uploadsIntactAndTheKeyStaysWithTheApi(server, client);
+      assertThat(server.seen()).allMatch(s -> s.version().equals("HTTP/1.1"));
+    }
+  }
+
+  @Test
+  void overHttp2TheBodyGoesOnAStreamAndArrivesIntactWithoutTheKey() throws Exception {
+    try (ApiAndStorage server = new ApiAndStorage(true, true);
         WandbClient client =
             TestClients.builder(server.base())
-                .trustManagerFactory(SelfSigned.trusting(store))
+                .trustManagerFactory(TlsServers.trust())
+                .http2(true)
                 .build()) {
       uploadsIntactAndTheKeyStaysWithTheApi(server, client);
+      assertThat(server.seen()).allMatch(s -> s.version().equals("HTTP/2.0"));
     }
   }
 }

@@ -4,20 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -35,8 +34,9 @@ public final class ApiAndStorage implements AutoCloseable {
    * @param method the method
    * @param path the path and query, as sent
    * @param authorization whether it carried an {@code Authorization} header
+   * @param version the HTTP version it came in, e.g. {@code HTTP/2.0}
    */
-  public record Seen(String method, String path, boolean authorization) {}
+  public record Seen(String method, String path, boolean authorization, String version) {}
 
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final Map<String, Long> sizes = new ConcurrentHashMap<>();
@@ -44,24 +44,30 @@ public final class ApiAndStorage implements AutoCloseable {
   private final DisposableServer server;
   private final String base;
 
+  /** Starts the server on loopback, over plain http. */
+  public ApiAndStorage() throws Exception {
+    this(false, false);
+  }
+
   /**
    * Starts the server on loopback.
    *
-   * @param tls its key and certificate (password {@code changeit}), or {@code null} for plain http
+   * @param tls over TLS, with {@link TlsServers}' certificate
+   * @param http2 over TLS, offering HTTP/2 before HTTP/1.1
    */
-  public ApiAndStorage(KeyStore tls) throws Exception {
+  public ApiAndStorage(boolean tls, boolean http2) throws Exception {
     HttpServer http = HttpServer.create().host("127.0.0.1").port(0);
-    if (tls != null) {
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(tls, "changeit".toCharArray());
-      SslContext ssl = SslContextBuilder.forServer(kmf).build();
+    if (tls) {
+      SslContext ssl = TlsServers.server(SslProvider.JDK, http2);
       http = http.secure(spec -> spec.sslContext(ssl));
+      if (http2) {
+        http = http.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
+      }
     }
     server =
         http.route(r -> r.post("/graphql", this::graphql).put("/storage/{name}", this::put))
             .bindNow();
-    base = (tls != null ? "https" : "http") + "://127.0.0.1:" + server.port();
+    base = (tls ? "https" : "http") + "://127.0.0.1:" + server.port();
   }
 
   /** The base URL of the API (and of storage). */
@@ -86,7 +92,11 @@ public final class ApiAndStorage implements AutoCloseable {
 
   private void record(HttpServerRequest req) {
     seen.add(
-        new Seen(req.method().name(), req.uri(), req.requestHeaders().contains("Authorization")));
+        new Seen(
+            req.method().name(),
+            req.uri(),
+            req.requestHeaders().contains("Authorization"),
+            req.version().text()));
   }
 
   private Mono<Void> graphql(HttpServerRequest req, HttpServerResponse res) {
