@@ -142,9 +142,11 @@ public final class Project {
    * as {@link File#download(Path, DownloadOptions)} does (atomic, verified, resumable).
    *
    * <p>Runs and files are listed as the downloads need them: the whole project is never held in
-   * memory, and downloads start with the first run's first page. A run whose ID cannot be a folder
-   * name, and a file that fails, are reported with their errors and the others go on, unless {@code
-   * failFast}. Each result's {@code file().run()} says which run it belongs to.
+   * memory, and downloads start with the first run's first page. A run listed twice is downloaded
+   * once. A file that fails is reported with its error and the others go on, unless {@code
+   * failFast}; a run whose ID cannot be a folder name, and a listing that pages without end, end
+   * the listing with a {@link dev.wandb4j.error.WandbException}. Each result's {@code file().run()}
+   * says which run it belongs to.
    *
    * <p>With {@code sync}, running the same export again fetches only what is missing or changed:
    * each run folder keeps a journal of the files completed ({@code .wandb4j-journal}), and a file
@@ -179,8 +181,12 @@ public final class Project {
     // when every request waits on the network: one at a time for one download at a time, up to
     // four for many.
     int listings = Math.max(1, Math.min(4, concurrency / 16));
+    // A run listed twice (runs created during the listing shift W&B's pages) is downloaded once:
+    // twice would race two downloads of each of its files into the same folder.
     Flux<File> listing =
-        runs(runs).flatMapSequential(r -> r.run().files(files), listings, LISTED_AHEAD);
+        runs(runs)
+            .distinct(r -> r.path().runId())
+            .flatMapSequential(r -> r.run().files(files), listings, LISTED_AHEAD);
     return BulkDownload.of(
         listing,
         f -> SafePaths.resolve(root, f.run().path().runId()),

@@ -120,6 +120,35 @@ class ProxyTest {
   }
 
   @Test
+  void aClientOnItsOwnEventLoopsLeavesTheServersNameToTheProxy() {
+    // The command line runs its clients on event loops of its own. Behind a proxy the server's
+    // name is the proxy's to resolve (the machine may have no DNS for it at all), as curl does.
+    reactor.netty.resources.LoopResources loops =
+        reactor.netty.resources.LoopResources.create("proxy-test");
+    try (WandbClient client =
+        WandbClient.builder()
+            .baseUrl("https://api.wandb.invalid")
+            .apiKey("k".repeat(40))
+            .environment(Map.<String, String>of()::get, dir)
+            .systemProperties(Map.<String, String>of()::get)
+            .loopResources(loops)
+            .maxRetries(0)
+            .proxy(
+                ProxyOptions.http("127.0.0.1", proxy.port())
+                    .credentials("proxy-user", "proxy-pass"))
+            .build()) {
+      assertThatThrownBy(() -> client.run("acme/proj/r1").fileCount().block(Duration.ofSeconds(10)))
+          .isInstanceOf(dev.wandb4j.error.WandbException.class)
+          .hasMessageNotContaining("UnknownHost");
+    } finally {
+      loops.disposeLater().block(Duration.ofSeconds(5));
+    }
+    assertThat(proxy.tunnels())
+        .extracting(ConnectProxy.Tunnel::target)
+        .containsOnly("CONNECT api.wandb.invalid:443");
+  }
+
+  @Test
   void nonProxyHostsAreReachedDirectly() throws Exception {
     try (WandbClient client =
         builder(Map.of(), Map.of())

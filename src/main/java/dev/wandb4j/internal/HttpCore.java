@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.URI;
@@ -212,6 +213,9 @@ public final class HttpCore {
                   b.username(proxy.username()).password(user -> password);
                 }
               });
+      // The proxy resolves the server's name. Reactor Netty leaves resolution out only while no
+      // resolver is set, and a client on loop resources of its own (runOn) has one: set it again.
+      c = c.resolver(NoopAddressResolverGroup.INSTANCE);
     }
     return new Routed(customizer.apply(c));
   }

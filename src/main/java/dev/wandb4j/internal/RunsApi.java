@@ -13,6 +13,14 @@ import reactor.core.publisher.Mono;
 
 /** W&amp;B's {@code Runs} operation: a project's runs, filtered, ordered and paged. Internal. */
 public final class RunsApi {
+  /**
+   * Pages in a row that hold no run not listed before, after which a listing is taken for a loop.
+   * Runs created while a listing pages newest first shift later pages, so a page may repeat runs; a
+   * whole page of nothing new takes as many runs created between two page requests, and this many
+   * such pages in a row is a server that pages without end.
+   */
+  static final int STALE_PAGES = 10;
+
   private final GraphQlClient gql;
 
   public RunsApi(GraphQlClient gql) {
@@ -44,6 +52,8 @@ public final class RunsApi {
           if (startCursor != null) {
             seen.add(startCursor);
           }
+          Set<String> listed = new HashSet<>();
+          int[] stale = {0};
           return FilesApi.onDemand(
                   () -> page(entity, project, filters, order, perPage, startCursor, seen, what))
               .expand(
@@ -60,8 +70,32 @@ public final class RunsApi {
                                       page.endCursor(),
                                       seen,
                                       what))
-                          : Mono.empty());
+                          : Mono.empty())
+              .doOnNext(page -> checkProgress(page, listed, stale, what));
         });
+  }
+
+  /**
+   * Ends a listing whose pages keep coming without a run not listed before, whatever their cursors:
+   * a server that hands out a fresh cursor with the same runs would otherwise be paged through for
+   * ever.
+   */
+  static void checkProgress(RunPageData page, Set<String> listed, int[] stale, String what) {
+    boolean fresh = false;
+    for (RunData r : page.runs()) {
+      fresh |= listed.add(r.name());
+    }
+    stale[0] = fresh ? 0 : stale[0] + 1;
+    if (page.hasNextPage() && stale[0] >= STALE_PAGES) {
+      throw new WandbException(
+          "W&B returned "
+              + STALE_PAGES
+              + " pages in a row of "
+              + what
+              + " holding only runs listed before; stopping instead of paging without end",
+          null,
+          false);
+    }
   }
 
   /** How many of a project's runs a filter selects. */
@@ -119,7 +153,7 @@ public final class RunsApi {
   private static RunData toRun(Dtos.RunNodeDto node, String what) {
     if (node.name() == null || node.name().isEmpty()) {
       throw new WandbException(
-          "W&B described a run of " + what + " without its ID (name)", null, false);
+          "Listing the " + what + ", W&B described a run without its ID (name)", null, false);
     }
     String problem = SafePaths.problem(node.name());
     if (problem == null) {
@@ -131,9 +165,9 @@ public final class RunsApi {
     }
     if (problem != null) {
       throw new WandbException(
-          "W&B listed a run of "
+          "Listing the "
               + what
-              + " whose ID '"
+              + ", W&B gave a run whose ID '"
               + SafePaths.printable(node.name())
               + "' is not a name this client can use: "
               + problem,

@@ -38,7 +38,6 @@ class ShadedJarIT {
   void theJarLeavesOutWhatTheCommandLineCannotUse() {
     assertThat(entries)
         .isNotEmpty()
-        .noneMatch(e -> e.startsWith("io/netty/handler/codec/quic/"))
         .noneMatch(e -> e.startsWith("io/netty/handler/codec/http3/"))
         .noneMatch(e -> e.startsWith("io/netty/resolver/dns/macos/"))
         .noneMatch(e -> e.startsWith("META-INF/native/") && e.contains("macos"))
@@ -48,7 +47,32 @@ class ShadedJarIT {
         .contains("dev/wandb4j/cli/Main.class")
         .contains("graphql/GraphQL.class")
         .contains("picocli/CommandLine.class")
-        .contains("META-INF/native/libnetty_transport_native_epoll_x86_64.so");
+        .contains("META-INF/native/libnetty_transport_native_epoll_x86_64.so")
+        .as(
+            "Reactor Netty's TLS set-up asks Quic whether HTTP/3 is available; its natives stay out")
+        .contains("io/netty/handler/codec/quic/Quic.class");
+  }
+
+  @Test
+  void theJarSpeaksHttps(@TempDir Path dir) throws Exception {
+    java.net.ServerSocket closed = new java.net.ServerSocket(0);
+    int port = closed.getLocalPort();
+    closed.close();
+    Run ls =
+        java(
+            dir,
+            null,
+            "ls",
+            "acme/proj/r1",
+            "--base-url",
+            "https://127.0.0.1:" + port,
+            "--api-key",
+            "k".repeat(40));
+    assertThat(ls.status()).as(ls.err()).isEqualTo(1);
+    assertThat(ls.err())
+        .startsWith("error: Connection failed")
+        .doesNotContain("NoClassDefFoundError")
+        .doesNotContain("Exception in thread");
   }
 
   @Test

@@ -103,6 +103,36 @@ class ProjectDownloadTest {
   }
 
   @Test
+  void aRunListedTwiceBecauseRunsWereCreatedDuringTheExportIsDownloadedOnce() {
+    // Newest first, three runs a page; W&B's cursors are positions, so three runs created once
+    // the first page is in shift the second page back onto the first page's runs.
+    RunQuery threePerPage = RunQuery.builder().perPage(3).build();
+    java.util.concurrent.atomic.AtomicBoolean created =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<DownloadResult> results =
+        project
+            .downloadAll(root, threePerPage, FileQuery.DEFAULT, DownloadOptions.DEFAULT, 1)
+            .doOnNext(
+                r -> {
+                  if (requests("Runs") == 1 && created.compareAndSet(false, true)) {
+                    for (int i = 0; i < 3; i++) {
+                      emu.run("acme/export/late" + i)
+                          .createdAt(java.time.Instant.now().plusSeconds(3600 + i))
+                          .addGeneratedFile("late.bin", 100);
+                    }
+                  }
+                })
+            .collectList()
+            .block(Duration.ofSeconds(30));
+    assertThat(requests("Runs")).as("the listing was shifted").isGreaterThanOrEqualTo(3);
+    assertThat(results).noneMatch(DownloadResult::isFailed);
+    assertThat(results)
+        .extracting(r -> r.file().run().path().runId() + "/" + r.file().name())
+        .doesNotHaveDuplicates()
+        .hasSize(RUNS * FILES);
+  }
+
+  @Test
   void progressTotalsGrowAsTheListingGoesAndNeverGoBackwards() {
     List<BulkProgress> seen = new CopyOnWriteArrayList<>();
     project
