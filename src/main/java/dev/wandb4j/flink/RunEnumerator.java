@@ -76,6 +76,8 @@ final class RunEnumerator implements SplitEnumerator<RunSplit, EnumeratorState> 
       count += found.size();
       context.runInCoordinatorThread(() -> discovered(found));
     }
+    // After the pages, on the same thread: a bounded source may then tell readers there is no more.
+    context.runInCoordinatorThread(this::listingCompleted);
     return count;
   }
 
@@ -104,8 +106,11 @@ final class RunEnumerator implements SplitEnumerator<RunSplit, EnumeratorState> 
       throw new IllegalStateException(
           "Listing the runs of " + settings.entity + "/" + settings.project + " failed", error);
     }
-    listed = true;
     log.debug("Listed {} runs of {}/{}", count, settings.entity, settings.project);
+  }
+
+  private void listingCompleted() {
+    listed = true;
     assignWaiting();
   }
 

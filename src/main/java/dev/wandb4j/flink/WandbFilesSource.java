@@ -99,6 +99,10 @@ public final class WandbFilesSource
     return new Builder();
   }
 
+  SourceSettings settings() {
+    return settings;
+  }
+
   @Override
   public Boundedness getBoundedness() {
     return settings.continuous ? Boundedness.CONTINUOUS_UNBOUNDED : Boundedness.BOUNDED;
