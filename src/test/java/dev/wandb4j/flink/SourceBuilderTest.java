@@ -1,0 +1,111 @@
+package dev.wandb4j.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wandb4j.FileQuery;
+import dev.wandb4j.RunQuery;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+/** Building a source: defaults, refused settings, and secrets kept out of what it prints. */
+class SourceBuilderTest {
+  static final String KEY = "k3y-0123456789abcdef0123456789abcdef01234567";
+
+  @Test
+  void aSourceNeedsAProjectAndSaysHowToGiveOne() {
+    assertThatThrownBy(() -> WandbFilesSource.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("project(\"entity/project\")");
+    assertThatThrownBy(() -> WandbFilesSource.builder().project("a/b/c/d"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void badSettingsAreRefusedWhereTheJobIsBuilt() {
+    WandbFilesSource.Builder b = WandbFilesSource.builder();
+    assertThatThrownBy(() -> b.bytesUpTo(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.bytesUpTo(WandbFilesSource.MAX_BYTES_UP_TO + 1))
+        .hasMessageContaining("bytesUpTo");
+    assertThatThrownBy(() -> b.downloadTo("relative/dir"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("absolute");
+    assertThatThrownBy(() -> b.concurrency(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxBytesPerFetch(1000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.fetchTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.continuous(Duration.ofMillis(10)))
+        .hasMessageContaining("at least 100 ms");
+    assertThatThrownBy(() -> b.files(FileQuery.builder().upload(true).build()))
+        .hasMessageContaining("upload URLs");
+    assertThatThrownBy(() -> WandbConnection.builder().baseUrl("ftp://example.com"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http or https");
+    assertThatThrownBy(() -> WandbConnection.builder().maxRetries(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theSourceTravelsToTheClusterWithItsQueriesAndKeepsTheKeyOutOfWhatItPrints()
+      throws Exception {
+    WandbConnection connection =
+        WandbConnection.builder().baseUrl("https://wandb.example.com").apiKey(KEY).build();
+    WandbFilesSource source =
+        WandbFilesSource.builder()
+            .project("acme/vision")
+            .runs(
+                RunQuery.builder()
+                    .states("finished")
+                    .tags("best")
+                    .order("+created_at")
+                    .perPage(200)
+                    .build())
+            .files(FileQuery.builder().names(List.of("a.json", "b.json")).perPage(20).build())
+            .connection(connection)
+            .continuous(Duration.ofSeconds(30))
+            .select((run, file) -> file.size() > 0)
+            .build();
+
+    WandbFilesSource copy =
+        InstantiationUtil.clone(source, SourceBuilderTest.class.getClassLoader());
+    SourceSettings s = copy.settings();
+    assertThat(s.runQuery())
+        .isEqualTo(
+            RunQuery.builder()
+                .states("finished")
+                .tags("best")
+                .order("+created_at")
+                .perPage(200)
+                .build());
+    assertThat(s.fileQuery())
+        .isEqualTo(FileQuery.builder().names(List.of("a.json", "b.json")).perPage(20).build());
+    assertThat(s.connection).isEqualTo(connection);
+    assertThat(s.selector.select(Samples.run("r"), Samples.file("x", 1))).isTrue();
+    assertThat(copy.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+    assertThat(s.discoveryInterval).isEqualTo(Duration.ofSeconds(30));
+
+    assertThat(connection.toString())
+        .isEqualTo("WandbConnection{https://wandb.example.com, API key set}")
+        .doesNotContain(KEY);
+    assertThat(copy.toString()).contains("acme/vision", "continuous").doesNotContain(KEY);
+    assertThat(WandbConnection.DEFAULT.toString())
+        .isEqualTo("WandbConnection{base URL from the environment, API key from the environment}");
+  }
+
+  @Test
+  void anEmptyListOfNamesSelectsNoFileAcrossSerialization() throws Exception {
+    WandbFilesSource source =
+        WandbFilesSource.builder()
+            .project("acme/vision")
+            .files(FileQuery.builder().names(List.of()).build())
+            .build();
+    FileQuery back =
+        InstantiationUtil.clone(source, getClass().getClassLoader()).settings().fileQuery();
+    assertThat(back.selectsByName()).isTrue();
+    assertThat(back.names()).isEmpty();
+    assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
+  }
+}
