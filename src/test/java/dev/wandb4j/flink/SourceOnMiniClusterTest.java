@@ -187,12 +187,12 @@ class SourceOnMiniClusterTest {
     static final AtomicInteger REQUESTS_AT_FAILURE = new AtomicInteger();
     static final Map<Long, List<String>> SEEN_AT_CHECKPOINT =
         new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<String> seen = new ArrayList<>();
+    private transient List<String> seen;
     private volatile boolean checkpointed;
 
     @Override
     public void open(OpenContext context) {
-      seen.clear();
+      seen = new ArrayList<>();
     }
 
     @Override
