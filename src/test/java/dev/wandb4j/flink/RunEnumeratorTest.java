@@ -9,6 +9,7 @@ import dev.wandb4j.RunQuery;
 import dev.wandb4j.emulator.WandbEmulator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -120,6 +121,29 @@ class RunEnumeratorTest {
     assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
         .containsExactly(new RunSplit(Samples.run("r2"), "Y3Vyc29yOjM=", 1));
     assertThat(noMoreFor(0)).isTrue();
+    assertThat(emu.requests()).isEmpty();
+  }
+
+  @Test
+  void anEnumeratorRestoredFromAVersionOneCheckpointHandsOutItsPendingRunAtItsPosition()
+      throws Exception {
+    EnumeratorState saved =
+        EnumeratorStateSerializer.INSTANCE.deserialize(
+            1, HexFormat.of().parseHex(SerializersTest.ENUMERATOR_V1));
+    enumerator = source().build().restoreEnumerator(context, saved);
+    enumerator.start();
+    enumerator.handleSplitRequest(0, "localhost");
+    enumerator.handleSplitRequest(1, "localhost");
+    context.triggerAllActions();
+
+    RunSplit r1 = saved.pending().get(0);
+    assertThat(context.getSplitAssignments().get(0).getAssignedSplits()).containsExactly(r1);
+    assertThat(r1.cursor()).isEqualTo("Y3Vyc29yOjI=");
+    assertThat(r1.skip()).isEqualTo(1);
+    // r0 finished and r2 handed out before the checkpoint are never handed out again.
+    assertThat(noMoreFor(1)).isTrue();
+    assertThat(assignedTo(1)).isEmpty();
+    assertThat(enumerator.snapshotState(1).assigned()).containsExactlyInAnyOrder("r1", "r2");
     assertThat(emu.requests()).isEmpty();
   }
 

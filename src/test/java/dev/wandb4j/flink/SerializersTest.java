@@ -25,6 +25,24 @@ class SerializersTest {
           + "000000006798ff101d6fb04a0000000205626573740376320867726f75702d3106747261696e0b"
           + "6375727369253a31323300000003";
 
+  /**
+   * Version 1 of a split of the emulator's run acme/vision/r1 (tags "v1", created 2025-03-01), as
+   * this code wrote it: three files past the start of the listing (the emulator's cursor of
+   * position 2), one more file emitted after that.
+   */
+  static final String SPLIT_V1_R1 =
+      "0561636d6507766973696f6e0372310872312d6e616d650966696e697368656401000000006"
+          + "7c24e00000000000000000103763100000d59335679633239794f6a493d00000001";
+
+  /**
+   * Version 1 of an enumerator's checkpoint, as this code wrote it: the runs listed; {@link
+   * #SPLIT_V1_R1} pending; r2 handed out; r0 finished.
+   */
+  static final String ENUMERATOR_V1 =
+      "01000000010561636d6507766973696f6e0372310872312d6e616d650966696e697368656401"
+          + "0000000067c24e00000000000000000103763100000d59335679633239794f6a493d00000001"
+          + "0000000103723200000001037230";
+
   @Test
   void aSplitKeepsItsRunAndPositionAcrossACheckpoint() throws IOException {
     RunSplit split = new RunSplit(Samples.run("r1"), "Y3Vyc29yOjEy", 2);
@@ -50,6 +68,31 @@ class SerializersTest {
     assertThat(split.cursor()).isEqualTo("cursi%:123");
     assertThat(split.skip()).isEqualTo(3);
     assertThat(split.run().createdAt()).isEqualTo(Instant.parse("2025-01-28T16:00:16.493858890Z"));
+    // Written again, byte for byte the same: version 1 is still what this code writes.
+    assertThat(HexFormat.of().formatHex(RunSplitSerializer.INSTANCE.serialize(split)))
+        .isEqualTo(SPLIT_V1);
+  }
+
+  @Test
+  void anEnumeratorCheckpointOfVersionOneWrittenEarlierIsStillRead() throws IOException {
+    EnumeratorState state =
+        EnumeratorStateSerializer.INSTANCE.deserialize(1, HexFormat.of().parseHex(ENUMERATOR_V1));
+    RunSplit r1 = RunSplitSerializer.INSTANCE.deserialize(1, HexFormat.of().parseHex(SPLIT_V1_R1));
+
+    assertThat(state.listed()).isTrue();
+    assertThat(state.pending()).containsExactly(r1);
+    assertThat(state.assigned()).containsExactly("r2");
+    assertThat(state.finished()).containsExactly("r0");
+    assertThat(r1.run().path().toString()).isEqualTo("acme/vision/r1");
+    assertThat(r1.run().displayName()).isEqualTo("r1-name");
+    assertThat(r1.run().state()).isEqualTo("finished");
+    assertThat(r1.run().createdAt()).isEqualTo(Instant.parse("2025-03-01T00:00:00Z"));
+    assertThat(r1.run().tags()).containsExactly("v1");
+    assertThat(r1.run().group()).isNull();
+    assertThat(r1.cursor()).isEqualTo("Y3Vyc29yOjI=");
+    assertThat(r1.skip()).isEqualTo(1);
+    assertThat(HexFormat.of().formatHex(EnumeratorStateSerializer.INSTANCE.serialize(state)))
+        .isEqualTo(ENUMERATOR_V1);
   }
 
   @Test
