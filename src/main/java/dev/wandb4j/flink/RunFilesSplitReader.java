@@ -6,7 +6,9 @@ import dev.wandb4j.FilePage;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Run;
 import dev.wandb4j.WandbClient;
+import dev.wandb4j.error.WandbNotFoundException;
 import dev.wandb4j.error.WandbTransferException;
+import dev.wandb4j.internal.SafePaths;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,8 +18,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +33,8 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * Reads runs one after another on a reader's fetcher thread: lists a page of the run's files, asks
@@ -40,8 +46,14 @@ import reactor.core.publisher.Mono;
  * waits for them, and stops waiting when Flink wakes it up (a new split, closing), keeping the
  * pipeline in flight for the next fetch. A pipeline that outlives the fetch timeout fails the
  * reader.
+ *
+ * <p>What W&amp;B no longer has is passed over with a warning rather than failing the job, which
+ * would fail the same way after every restart: a run deleted after the enumerator listed it ends
+ * with the files emitted so far, and a file deleted after its page was listed is not emitted.
  */
 final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
+  private static final Logger log = Loggers.getLogger(RunFilesSplitReader.class);
+
   /** Files whose content one fetch moves, per unit of concurrency. */
   static final int FILES_PER_FETCH_PER_SLOT = 4;
 
@@ -71,8 +83,14 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
   /** How many of {@link #selected} have been fetched. */
   private int next;
 
+  /** Files of the current page that W&amp;B no longer had when they were fetched. */
+  private int goneOnPage;
+
+  /** The names of a page being listed again after files of it were found gone, or {@code null}. */
+  private Set<String> relisted;
+
   private CompletableFuture<Optional<FilePage>> listing;
-  private CompletableFuture<List<Fetched>> work;
+  private CompletableFuture<List<Optional<WandbFileRecord>>> work;
   private Disposable inFlight;
   private volatile CompletableFuture<Void> wake = new CompletableFuture<>();
 
@@ -91,7 +109,7 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
       }
       if (page == null) {
         if (listing == null) {
-          listing = start(run.filePages(query, cursor).next().map(Optional::of));
+          listing = start(listPage());
         }
         if (!await(listing)) {
           return out.build();
@@ -102,6 +120,10 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
           finishRun(out);
           return out.build();
         }
+        if (relisted != null) {
+          skip = handledPrefix(listed, relisted);
+          relisted = null;
+        }
         if (skip > 0 && skip >= listed.files().size() && listed.hasNextPage()) {
           skip -= listed.files().size();
           cursor = listed.endCursor();
@@ -111,7 +133,14 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
       }
       if (next >= selected.size()) {
         if (page.hasNextPage()) {
-          cursor = page.endCursor();
+          if (goneOnPage > 0) {
+            // The page's end cursor is a position in a listing that still had the files found
+            // gone: list after the page's own cursor again and pass over the files handled.
+            relisted = new HashSet<>();
+            page.files().forEach(f -> relisted.add(f.name()));
+          } else {
+            cursor = page.endCursor();
+          }
           page = null;
           continue;
         }
@@ -125,10 +154,15 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
       if (!await(work)) {
         return out.build();
       }
-      List<Fetched> fetched = result(work);
+      List<Optional<WandbFileRecord>> fetched = result(work);
       work = null;
-      for (Fetched f : fetched) {
-        out.add(current.splitId(), f);
+      for (int k = 0; k < fetched.size(); k++) {
+        Optional<WandbFileRecord> record = fetched.get(k);
+        if (record.isEmpty()) {
+          goneOnPage++;
+        } else {
+          out.add(current.splitId(), positioned(record.get(), selected.get(next + k)));
+        }
       }
       next = end;
       if (next >= selected.size() && !page.hasNextPage()) {
@@ -136,6 +170,28 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
       }
       return out.build();
     }
+  }
+
+  /**
+   * The record with the run's position after it, the file at {@code i} of the page: past the page
+   * after its last file, or {@code i + 1} files after the page's cursor. Files of the page found
+   * gone before it are no longer listed there, and its end cursor counted them, so once one is gone
+   * the position counts from the page's cursor without them.
+   */
+  private Fetched positioned(WandbFileRecord record, int i) {
+    if (goneOnPage == 0 && i + 1 == page.files().size()) {
+      return new Fetched(record, page.endCursor(), 0);
+    }
+    return new Fetched(record, cursor, i + 1 - goneOnPage);
+  }
+
+  /** How many files at the start of a page listed again were on the page handled before it. */
+  private static int handledPrefix(FilePage listed, Set<String> handled) {
+    int n = 0;
+    while (n < listed.files().size() && handled.contains(listed.files().get(n).name())) {
+      n++;
+    }
+    return n;
   }
 
   private boolean startNextRun() {
@@ -147,7 +203,25 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
     cursor = current.cursor();
     skip = current.skip();
     page = null;
+    relisted = null;
     return true;
+  }
+
+  /** The next page of the run's files; none when the run is gone from W&amp;B. */
+  private Mono<Optional<FilePage>> listPage() {
+    RunMetadata meta = current.run();
+    return run.filePages(query, cursor)
+        .next()
+        .map(Optional::of)
+        .onErrorResume(
+            WandbNotFoundException.class,
+            e -> {
+              log.warn(
+                  "Run {} is no longer found; its files not emitted yet are passed over: {}",
+                  meta.path(),
+                  e.getMessage());
+              return Mono.just(Optional.empty());
+            });
   }
 
   private void usePage(FilePage listed) {
@@ -163,6 +237,7 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
     }
     skip = 0;
     next = 0;
+    goneOnPage = 0;
   }
 
   private void finishRun(RecordsBySplits.Builder<Fetched> out) {
@@ -205,37 +280,42 @@ final class RunFilesSplitReader implements SplitReader<Fetched, RunSplit> {
     return settings.bytesUpTo > 0 && f.size() <= settings.bytesUpTo;
   }
 
-  private Mono<List<Fetched>> fetchChunk(int from, int to) {
+  /** The records of the selected files from {@code from} to {@code to}, in listing order. */
+  private Mono<List<Optional<WandbFileRecord>>> fetchChunk(int from, int to) {
     FilePage p = page;
-    String pageCursor = cursor;
     RunMetadata meta = current.run();
     List<Integer> positions = selected.subList(from, to);
     return Flux.fromIterable(new ArrayList<>(positions))
-        .flatMapSequential(i -> fetchOne(meta, p, pageCursor, i), settings.concurrency)
+        .flatMapSequential(i -> fetchOne(meta, p.files().get(i)), settings.concurrency)
         .collectList();
   }
 
-  private Mono<Fetched> fetchOne(RunMetadata meta, FilePage p, String pageCursor, int i) {
-    File f = p.files().get(i);
+  /** The file's record; none if W&amp;B no longer has the file. */
+  private Mono<Optional<WandbFileRecord>> fetchOne(RunMetadata meta, File f) {
+    return fetchContent(meta, f)
+        .map(Optional::of)
+        .onErrorResume(
+            WandbNotFoundException.class,
+            e -> {
+              log.warn(
+                  "File {} of run {} was listed, then no longer found; it is passed over: {}",
+                  SafePaths.printable(f.name()),
+                  meta.path(),
+                  e.getMessage());
+              return Mono.just(Optional.empty());
+            });
+  }
+
+  private Mono<WandbFileRecord> fetchContent(RunMetadata meta, File f) {
     FileMetadata m = FileMetadata.of(f);
-    // The position after this file: past the page when it is its last file.
-    boolean last = i + 1 == p.files().size();
-    String after = last ? p.endCursor() : pageCursor;
-    int skipAfter = last ? 0 : i + 1;
     if (carriesBytes(f)) {
-      return readBytes(f)
-          .map(b -> new Fetched(WandbFileRecord.bytes(meta, m, b), after, skipAfter));
+      return readBytes(f).map(b -> WandbFileRecord.bytes(meta, m, b));
     }
     if (settings.downloadTo != null) {
       return Mono.defer(() -> f.download(runFolder(meta), downloads))
-          .map(
-              path ->
-                  new Fetched(
-                      WandbFileRecord.downloaded(meta, m, path.toAbsolutePath().toString()),
-                      after,
-                      skipAfter));
+          .map(path -> WandbFileRecord.downloaded(meta, m, path.toAbsolutePath().toString()));
     }
-    return Mono.just(new Fetched(WandbFileRecord.metadata(meta, m), after, skipAfter));
+    return Mono.just(WandbFileRecord.metadata(meta, m));
   }
 
   private Path runFolder(RunMetadata meta) {

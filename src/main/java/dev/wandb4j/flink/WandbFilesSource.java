@@ -56,6 +56,12 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * files deleted from a run while it is read, or runs leaving the query while it is listed, shift
  * later positions (a continuous source finds a shifted run at its next listing).
  *
+ * <p><b>Deletions.</b> What W&amp;B no longer has is passed over with a warning in the log, and the
+ * job goes on: a run deleted after the enumerator listed it ends with the files emitted so far, and
+ * a file deleted after its page was listed is not emitted, the run's position then counting without
+ * it, so that the files after it are neither skipped nor repeated. A failure would come back after
+ * every restart.
+ *
  * <p><b>Resources.</b> The readers of one task manager with equal {@link WandbConnection}s share
  * one {@link dev.wandb4j.WandbClient} (one connection pool, one memory budget for downloads),
  * opened with the first and closed with the last. Each reader fetches at most {@link

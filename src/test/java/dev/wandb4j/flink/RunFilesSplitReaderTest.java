@@ -4,8 +4,10 @@ import static dev.wandb4j.flink.FlinkTesting.bytes;
 import static dev.wandb4j.flink.FlinkTesting.connection;
 import static dev.wandb4j.flink.FlinkTesting.fileGets;
 import static dev.wandb4j.flink.FlinkTesting.graphQl;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.RunPath;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,6 +165,28 @@ class RunFilesSplitReaderTest {
   }
 
   @Test
+  void aRunFromAVersionOneCheckpointIsReadOnFromItsPosition() throws IOException {
+    // The pending run of a version 1 checkpoint: after the emulator's first page of three, one
+    // more file emitted.
+    RunSplit saved =
+        EnumeratorStateSerializer.INSTANCE
+            .deserialize(1, HexFormat.of().parseHex(SerializersTest.ENUMERATOR_V1))
+            .pending()
+            .get(0);
+    RunFilesSplitReader r = reader(WandbFilesSource.builder().bytesUpTo(4096));
+    r.handleSplitsChanges(new SplitsAddition<>(List.of(saved)));
+    List<Fetched> rest = readAll(r, new ArrayList<>());
+
+    assertThat(names(rest)).containsExactly("f4.bin", "f5.bin", "f6.bin");
+    assertThat(rest.get(0).record().run()).isEqualTo(saved.run());
+    assertThat(rest.get(0).record().run().tags()).containsExactly("v1");
+    assertThat(graphQl(emu, "RunFiles").get(0).variables())
+        .containsEntry("fileCursor", "Y3Vyc29yOjI=");
+    assertThat(fileGets(emu.requests(), "acme/vision/r1"))
+        .containsExactlyInAnyOrder("f4.bin", "f5.bin", "f6.bin");
+  }
+
+  @Test
   void aSkipPastAWholePageMovesOnToTheNextPage() throws IOException {
     RunFilesSplitReader r = reader(WandbFilesSource.builder());
     r.handleSplitsChanges(new SplitsAddition<>(List.of(split(null, 5))));
@@ -295,5 +320,107 @@ class RunFilesSplitReaderTest {
     assertThat(finished).containsExactly("r1", "r2");
     assertThat(names).hasSize(8).endsWith("r2:only.txt");
     assertThat(Set.copyOf(names)).hasSize(8);
+  }
+
+  @Test
+  void aFileDeletedAfterItsPageWasListedIsPassedOverWithAWarning() throws IOException {
+    // The selector runs between a page's listing and its fetch: it deletes the file it is asked
+    // about, as someone deleting it at that moment would.
+    RunFilesSplitReader r =
+        reader(
+            WandbFilesSource.builder()
+                .bytesUpTo(4096)
+                .select(
+                    (runMeta, file) -> {
+                      if (file.name().equals("f4.bin")) {
+                        run.removeFile("f4.bin");
+                      }
+                      return true;
+                    }));
+    r.handleSplitsChanges(new SplitsAddition<>(List.of(split(null, 0))));
+    List<Fetched> all;
+    List<String> warnings;
+    try (FlinkTesting.LogCapture log =
+        new FlinkTesting.LogCapture(RunFilesSplitReader.class.getName())) {
+      all = readAll(r, new ArrayList<>());
+      warnings = log.events();
+    }
+
+    assertThat(names(all))
+        .containsExactly("f0.bin", "f1.bin", "f2.bin", "f3.bin", "f5.bin", "f6.bin");
+    // Asked for once, not retried: a 404 is an answer.
+    assertThat(fileGets(emu.requests(), "acme/vision/r1")).containsOnlyOnce("f4.bin");
+    assertThat(warnings)
+        .singleElement(as(STRING))
+        .startsWith("WARN")
+        .contains("f4.bin", "acme/vision/r1", "passed over");
+    // W&B's cursors are positions: once f4 is gone, the end cursor of its page points past f6.
+    // The position after f5 counts from the page's cursor without f4; the page is listed again
+    // from there, and f6 is read, not lost.
+    List<RecordedRequest> listings = graphQl(emu, "RunFiles");
+    Object page2 = listings.get(1).variables().get("fileCursor");
+    assertThat(all.get(4).cursor()).isEqualTo(page2);
+    assertThat(all.get(4).skip()).isEqualTo(2);
+    assertThat(listings).hasSize(3);
+    assertThat(listings.get(2).variables()).containsEntry("fileCursor", page2);
+
+    // Restored from the position after f5, the run goes on with f6 alone.
+    emu.clearRequests();
+    RunFilesSplitReader restored = new RunFilesSplitReader(lease.client(), settings);
+    try {
+      restored.handleSplitsChanges(
+          new SplitsAddition<>(List.of(split(all.get(4).cursor(), all.get(4).skip()))));
+      assertThat(names(readAll(restored, new ArrayList<>()))).containsExactly("f6.bin");
+    } finally {
+      restored.close();
+    }
+  }
+
+  @Test
+  void aRunDeletedWhileItIsReadEndsWithTheFilesEmittedSoFar() throws IOException {
+    RunFilesSplitReader r =
+        reader(
+            WandbFilesSource.builder()
+                .bytesUpTo(4096)
+                .select(
+                    (runMeta, file) -> {
+                      if (file.name().equals("f4.bin")) {
+                        emu.removeRun("acme/vision/r1");
+                      }
+                      return true;
+                    }));
+    r.handleSplitsChanges(
+        new SplitsAddition<>(
+            List.of(split(null, 0), new RunSplit(Samples.bareRun("never"), null, 0))));
+    List<String> finished = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> warnings;
+    try (FlinkTesting.LogCapture log =
+        new FlinkTesting.LogCapture(RunFilesSplitReader.class.getName())) {
+      for (int i = 0; i < 20 && finished.size() < 2; i++) {
+        RecordsWithSplitIds<Fetched> batch = r.fetch();
+        String id;
+        while ((id = batch.nextSplit()) != null) {
+          Fetched f;
+          while ((f = batch.nextRecordFromSplit()) != null) {
+            names.add(id + ":" + f.record().file().name());
+          }
+        }
+        finished.addAll(batch.finishedSplits());
+      }
+      warnings = log.events();
+    }
+
+    // Page 2 (f3, f4, f5) was listed before the run was deleted: its files are gone; page 3 finds
+    // no run. A run deleted before it was read ("never") ends at once.
+    assertThat(names).containsExactly("r1:f0.bin", "r1:f1.bin", "r1:f2.bin");
+    assertThat(finished).containsExactly("r1", "never");
+    assertThat(warnings)
+        .filteredOn(w -> w.contains("Run acme/vision/r1 is no longer found"))
+        .hasSize(1);
+    assertThat(warnings)
+        .filteredOn(w -> w.contains("Run acme/vision/never is no longer found"))
+        .hasSize(1);
+    assertThat(warnings).filteredOn(w -> w.contains("was listed, then no longer found")).hasSize(3);
   }
 }
