@@ -25,6 +25,38 @@ class SourceBuilderTest {
   }
 
   @Test
+  void aMalformedProjectPathIsRefusedWhereTheJobIsBuiltNamingTheFormsAccepted() {
+    for (String path :
+        List.of(
+            "acme/vision/1x2y3z", // a run's path, not a project's
+            "acme/vision/runs/1x2y3z",
+            "acme//vision",
+            "/",
+            "acme/..",
+            "acme/vi sion",
+            "acme/vision?x=1",
+            "acme/vi%2Fsion",
+            "https://wandb.ai/acme")) {
+      assertThatThrownBy(() -> WandbFilesSource.builder().project(path))
+          .as(path)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("Invalid project path")
+          .hasMessageContaining("entity/project");
+    }
+    // Control characters are shown escaped, never passed on to a terminal or a log.
+    assertThatThrownBy(() -> WandbFilesSource.builder().project("acme/vi\u001b[2Jsion"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\\u001b")
+        .message()
+        .doesNotContain("\u001b");
+    assertThatThrownBy(() -> WandbFilesSource.builder().project(null))
+        .isInstanceOf(NullPointerException.class);
+    // The forms that are accepted: the web URL of a project, and surrounding slashes or spaces.
+    assertThat(WandbFilesSource.builder().project(" https://wandb.ai/acme/vision/runs/x ").build())
+        .hasToString("WandbFilesSource{acme/vision, bounded, " + WandbConnection.DEFAULT + "}");
+  }
+
+  @Test
   void badSettingsAreRefusedWhereTheJobIsBuilt() {
     WandbFilesSource.Builder b = WandbFilesSource.builder();
     assertThatThrownBy(() -> b.bytesUpTo(-1)).isInstanceOf(IllegalArgumentException.class);
