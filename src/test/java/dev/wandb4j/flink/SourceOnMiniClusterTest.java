@@ -5,11 +5,17 @@ import static dev.wandb4j.flink.FlinkTesting.connection;
 import static dev.wandb4j.flink.FlinkTesting.fileGets;
 import static dev.wandb4j.flink.FlinkTesting.graphQl;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.RunQuery;
 import dev.wandb4j.emulator.RecordedRequest;
 import dev.wandb4j.emulator.WandbEmulator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -66,11 +74,16 @@ class SourceOnMiniClusterTest {
               .setNumberSlotsPerTaskManager(2)
               .build());
 
+  /** The emulator's key: no log line, error or checkpoint of any job may carry it. */
+  static final String KEY = "s3cret-k3y-0123456789abcdef0123456789abcdef";
+
   /** The emulator of the running test, for the failing step to reach. */
   static volatile WandbEmulator current;
 
   @TempDir Path downloads;
+  @TempDir Path checkpoints;
   private WandbEmulator emu;
+  private FlinkTesting.LogCapture logs;
   private final Map<String, byte[]> content = new HashMap<>();
 
   private MiniCluster cluster;
@@ -78,7 +91,9 @@ class SourceOnMiniClusterTest {
   @BeforeEach
   void setUp(@InjectMiniCluster MiniCluster cluster) {
     this.cluster = cluster;
-    emu = WandbEmulator.start();
+    logs = new FlinkTesting.LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    FlinkTesting.logLevel("dev.wandb4j", ch.qos.logback.classic.Level.DEBUG);
+    emu = WandbEmulator.builder().apiKey(KEY).start();
     current = emu;
   }
 
@@ -104,7 +119,14 @@ class SourceOnMiniClusterTest {
     }
     current = null;
     emu.close();
+    logs.close();
+    FlinkTesting.logLevel("dev.wandb4j", null);
     assertThat(SharedClients.openClients()).as("clients left open by the job").isZero();
+    // wandb4j's own logs at DEBUG, Flink's at WARN, with their stack traces.
+    assertThat(logs.events()).isNotEmpty();
+    for (String key : FlinkTesting.keyForms(KEY)) {
+      assertThat(logs.events()).as("log lines").noneMatch(line -> line.contains(key));
+    }
   }
 
   private void addRun(String path, String state, int files, int smallest) {
@@ -182,9 +204,10 @@ class SourceOnMiniClusterTest {
   }
 
   /**
-   * Fails the job once, on the first record after a checkpoint completed, and records which files
-   * each completed checkpoint had seen pass: the files seen when the checkpoint's barrier passed,
-   * not when its completion was told, since records flow on in between.
+   * Fails the job once, on the first record after a checkpoint that covered files completed, and
+   * records which files each completed checkpoint had seen pass: the files seen when the
+   * checkpoint's barrier passed, not when its completion was told, since records flow on in
+   * between.
    */
   static final class FailOnceAfterCheckpoint extends RichMapFunction<WandbFileRecord, String>
       implements CheckpointedFunction, CheckpointListener {
@@ -192,6 +215,11 @@ class SourceOnMiniClusterTest {
     static final AtomicBoolean FAILED = new AtomicBoolean();
     static final AtomicInteger REQUESTS_AT_FAILURE = new AtomicInteger();
     static final Map<Long, List<String>> SEEN_AT_CHECKPOINT = new ConcurrentHashMap<>();
+
+    /** Where the job's checkpoints are written, and the files found there as each completed. */
+    static volatile Path checkpointDir;
+
+    static final Map<String, byte[]> CHECKPOINT_FILES = new ConcurrentHashMap<>();
     private transient List<String> seen;
     private transient Map<Long, List<String>> snapshots;
     private volatile boolean checkpointed;
@@ -234,7 +262,25 @@ class SourceOnMiniClusterTest {
               all.addAll(b);
               return all;
             });
-        checkpointed = true;
+        // Fail only once a checkpoint covers files of this subtask, so that there is something
+        // the restored job must not fetch again.
+        checkpointed |= !atBarrier.isEmpty();
+      }
+      keepCheckpointFiles();
+    }
+
+    /** Copies what the checkpoints hold now: a finished job's checkpoints are deleted with it. */
+    private static void keepCheckpointFiles() {
+      try (Stream<Path> walk = Files.walk(checkpointDir)) {
+        for (Path f : walk.filter(Files::isRegularFile).toList()) {
+          try {
+            CHECKPOINT_FILES.put(f.toString(), Files.readAllBytes(f));
+          } catch (IOException subsumed) {
+            // An older checkpoint, deleted meanwhile.
+          }
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // The folder changed while it was walked: the next checkpoint copies it again.
       }
     }
   }
@@ -248,6 +294,8 @@ class SourceOnMiniClusterTest {
     emu.faults().requestLatency(Duration.ofMillis(25));
     FailOnceAfterCheckpoint.FAILED.set(false);
     FailOnceAfterCheckpoint.SEEN_AT_CHECKPOINT.clear();
+    FailOnceAfterCheckpoint.CHECKPOINT_FILES.clear();
+    FailOnceAfterCheckpoint.checkpointDir = checkpoints;
     WandbFilesSource source =
         WandbFilesSource.builder()
             .project("acme/vision")
@@ -261,6 +309,9 @@ class SourceOnMiniClusterTest {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(10));
+    // Checkpoints in files, to be read as they complete.
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     StreamExecutionEnvironment env = env(conf);
     env.enableCheckpointing(50);
     DataStream<String> out =
@@ -277,12 +328,10 @@ class SourceOnMiniClusterTest {
 
     // On the wire: files that a completed checkpoint had seen were not fetched again after the
     // failure, and runs were listed on from their saved cursors, not from the start.
-    long lastCheckpoint =
-        FailOnceAfterCheckpoint.SEEN_AT_CHECKPOINT.keySet().stream()
-            .mapToLong(Long::longValue)
-            .max()
-            .orElseThrow();
-    List<String> committed = FailOnceAfterCheckpoint.SEEN_AT_CHECKPOINT.get(lastCheckpoint);
+    // The job was restored from the latest completed checkpoint, whose positions are at or past
+    // those of every checkpoint completed before it.
+    List<String> committed = new ArrayList<>();
+    FailOnceAfterCheckpoint.SEEN_AT_CHECKPOINT.values().forEach(committed::addAll);
     assertThat(committed).isNotEmpty();
     List<RecordedRequest> all = emu.requests();
     List<RecordedRequest> afterFailure =
@@ -297,6 +346,19 @@ class SourceOnMiniClusterTest {
     assertThat(afterFailure)
         .filteredOn(r -> "RunFiles".equals(r.operationName()))
         .anyMatch(r -> r.variables().get("fileCursor") != null);
+
+    // The checkpoints hold the runs and their positions, never the key.
+    Map<String, byte[]> files = FailOnceAfterCheckpoint.CHECKPOINT_FILES;
+    assertThat(files.keySet()).anyMatch(f -> f.endsWith("_metadata"));
+    boolean runsFound = false;
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      String bytes = new String(f.getValue(), StandardCharsets.ISO_8859_1);
+      runsFound |= bytes.contains("acme") && bytes.contains("vision");
+      for (String key : FlinkTesting.keyForms(KEY)) {
+        assertThat(bytes).as("checkpoint file %s", f.getKey()).doesNotContain(key);
+      }
+    }
+    assertThat(runsFound).as("a checkpoint file names the runs").isTrue();
   }
 
   @Test
@@ -337,6 +399,114 @@ class SourceOnMiniClusterTest {
       assertThat(graphQl(emu, "RunFiles"))
           .extracting(r -> r.variables().get("name"))
           .containsExactlyInAnyOrder("a", "b", "c");
+    }
+  }
+
+  /** Deletes, as someone could while the job runs, a run not read yet and a file once listed. */
+  static final class DeletingSelector implements FileSelector {
+    private static final long serialVersionUID = 1L;
+    static final AtomicBoolean RUN_DELETED = new AtomicBoolean();
+
+    @Override
+    public boolean select(RunMetadata run, FileMetadata file) {
+      // The first file asked about: every run is listed, two are being read, "gone" is not.
+      if (RUN_DELETED.compareAndSet(false, true)) {
+        current.removeRun("acme/vision/gone");
+      }
+      // Asked about once its page is listed, before it is fetched.
+      if (run.runId().equals("run1") && file.name().equals("out/4.bin")) {
+        current.run("acme/vision/run1").removeFile("out/4.bin");
+      }
+      return true;
+    }
+  }
+
+  @Test
+  void runsAndFilesDeletedWhileTheJobRunsArePassedOverAndTheRestIsEmittedOnce() throws Exception {
+    for (int r = 0; r < 3; r++) {
+      addRun("acme/vision/run" + r, "finished", 7, 10);
+      emu.run("acme/vision/run" + r).createdAt(java.time.Instant.EPOCH.plusSeconds(r));
+    }
+    addRun("acme/vision/gone", "finished", 7, 10);
+    emu.run("acme/vision/gone").createdAt(java.time.Instant.EPOCH.plusSeconds(10));
+    emu.faults().requestLatency(Duration.ofMillis(10));
+    DeletingSelector.RUN_DELETED.set(false);
+    WandbFilesSource source =
+        WandbFilesSource.builder()
+            .project("acme/vision")
+            .runs(RunQuery.builder().order("+created_at").build())
+            .files(FileQuery.builder().perPage(3).build())
+            .connection(connection(emu))
+            .bytesUpTo(1 << 20)
+            .select(new DeletingSelector())
+            .build();
+
+    // No restarts: passing over what is gone must not take a failure.
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    List<WandbFileRecord> records =
+        env(conf)
+            .fromSource(source, WatermarkStrategy.noWatermarks(), "W&B files")
+            .executeAndCollect(100);
+
+    List<String> expected = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      for (int f = 0; f < 7; f++) {
+        if (r != 1 || f != 4) {
+          expected.add("acme/vision/run" + r + ":out/" + f + ".bin");
+        }
+      }
+    }
+    assertThat(records.stream().map(SourceOnMiniClusterTest::key).toList())
+        .containsExactlyInAnyOrderElementsOf(expected);
+    for (WandbFileRecord r : records) {
+      assertThat(r.bytes()).isEqualTo(content.get(key(r)));
+    }
+    assertThat(graphQl(emu, "RunFiles"))
+        .filteredOn(r -> "gone".equals(r.variables().get("name")))
+        .hasSize(1);
+    assertThat(fileGets(emu.requests(), "acme/vision/gone")).isEmpty();
+    assertThat(logs.events())
+        .anyMatch(
+            l -> l.startsWith("WARN") && l.contains("Run acme/vision/gone is no longer found"))
+        .anyMatch(
+            l ->
+                l.startsWith("WARN")
+                    && l.contains("File out/4.bin of run acme/vision/run1 was listed"));
+  }
+
+  @Test
+  void aJobWhoseKeyIsRefusedFailsNamingTheProjectAndNeverTheKey() {
+    String wrongKey = "wr0ng-k3y-0123456789abcdef0123456789abcdef";
+    WandbFilesSource source =
+        WandbFilesSource.builder()
+            .project("acme/vision")
+            .connection(
+                WandbConnection.builder()
+                    .baseUrl(emu.baseUrl())
+                    .apiKey(wrongKey)
+                    .maxRetries(0)
+                    .build())
+            .build();
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                env(conf)
+                    .fromSource(source, WatermarkStrategy.noWatermarks(), "W&B files")
+                    .executeAndCollect(10));
+
+    assertThat(failure).isNotNull();
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    assertThat(trace.toString())
+        .contains("Listing the runs of acme/vision failed")
+        .contains("WandbAuthenticationException");
+    for (String key : FlinkTesting.keyForms(wrongKey)) {
+      assertThat(trace.toString()).doesNotContain(key);
+      assertThat(logs.events()).noneMatch(line -> line.contains(key));
     }
   }
 
