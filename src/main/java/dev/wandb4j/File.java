@@ -1,5 +1,10 @@
 package dev.wandb4j;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.wandb4j.error.WandbDeleteException;
 import dev.wandb4j.internal.DownloadSpec;
 import dev.wandb4j.internal.FileData;
@@ -19,7 +24,21 @@ import reactor.core.publisher.Mono;
 /**
  * One file of a run, as W&amp;B described it when it was listed. An immutable value: equal files
  * have equal fields and belong to the same run path. Its operations are cold publishers.
+ *
+ * <p>Its JSON form, the same with Jackson 2 and Jackson 3 whatever the mapper's settings, is {@code
+ * {"id", "name", "size", "md5", "mimetype", "updatedAt", "run"}}: {@code updatedAt} an ISO-8601
+ * instant, {@code run} the run's path, absent values {@code null}. It has no URL: the download URL
+ * and the signed storage URL are credentials of a kind, so a controller that returns files never
+ * hands them out; one that means to reads {@link #url()} or {@link #directUrl()} itself.
  */
+@JsonAutoDetect(
+    fieldVisibility = Visibility.NONE,
+    getterVisibility = Visibility.NONE,
+    isGetterVisibility = Visibility.NONE,
+    setterVisibility = Visibility.NONE,
+    creatorVisibility = Visibility.NONE)
+@JsonPropertyOrder({"id", "name", "size", "md5", "mimetype", "updatedAt", "run"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public final class File {
   private final FileData data;
   private final Run run;
@@ -34,6 +53,7 @@ public final class File {
    *
    * @return the ID
    */
+  @JsonProperty("id")
   public String id() {
     return data.id();
   }
@@ -43,6 +63,7 @@ public final class File {
    *
    * @return the name, a relative POSIX path as the server sent it
    */
+  @JsonProperty("name")
   public String name() {
     return data.name();
   }
@@ -73,6 +94,7 @@ public final class File {
    *
    * @return the size; files over 2 GiB are common
    */
+  @JsonProperty("size")
   public long size() {
     return data.size();
   }
@@ -82,6 +104,7 @@ public final class File {
    *
    * @return the digest, or {@code null}
    */
+  @JsonProperty("md5")
   public String md5() {
     return data.md5();
   }
@@ -91,6 +114,7 @@ public final class File {
    *
    * @return the type, or {@code null} (W&amp;B often sends none)
    */
+  @JsonProperty("mimetype")
   public String mimetype() {
     return data.mimetype();
   }
@@ -153,6 +177,16 @@ public final class File {
       return "";
     }
     return "s3://" + host.substring(0, marker) + "/" + path;
+  }
+
+  @JsonProperty("updatedAt")
+  private String updatedAtText() {
+    return data.updatedAt() == null ? null : data.updatedAt().toString();
+  }
+
+  @JsonProperty("run")
+  private String runPath() {
+    return run.path().toString();
   }
 
   /**

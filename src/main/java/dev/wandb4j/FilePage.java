@@ -1,5 +1,10 @@
 package dev.wandb4j;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,7 +13,18 @@ import java.util.Objects;
  *
  * <p>Persist {@link #endCursor()} and pass it to {@link Run#filePages(FileQuery, String)} to
  * continue later, in this process or another.
+ *
+ * <p>Its JSON form is {@code {"files", "endCursor", "hasNextPage"}}, the files in {@link File}'s
+ * form.
  */
+@JsonAutoDetect(
+    fieldVisibility = Visibility.NONE,
+    getterVisibility = Visibility.NONE,
+    isGetterVisibility = Visibility.NONE,
+    setterVisibility = Visibility.NONE,
+    creatorVisibility = Visibility.NONE)
+@JsonPropertyOrder({"files", "endCursor", "hasNextPage"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public final class FilePage {
   private final List<File> files;
   private final String endCursor;
@@ -25,6 +41,7 @@ public final class FilePage {
    *
    * @return an immutable list
    */
+  @JsonProperty("files")
   public List<File> files() {
     return files;
   }
@@ -34,6 +51,7 @@ public final class FilePage {
    *
    * @return the cursor
    */
+  @JsonProperty("endCursor")
   public String endCursor() {
     return endCursor;
   }
@@ -43,6 +61,7 @@ public final class FilePage {
    *
    * @return {@code true} if another page follows
    */
+  @JsonProperty("hasNextPage")
   public boolean hasNextPage() {
     return hasNextPage;
   }

@@ -174,7 +174,9 @@ public final class WandbClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    closeAsync().subscribe();
+    // A pool that cannot be released (its event loops already shut down) has nothing left to
+    // release; there is no caller to tell, and library code does not print.
+    closeAsync().subscribe(null, e -> {});
   }
 
   /**
@@ -216,6 +218,8 @@ public final class WandbClient implements AutoCloseable {
     private final List<WandbClientListener> listeners = new ArrayList<>();
     private long maxBufferedBytes;
     private boolean connectionPoolMetrics;
+    private ConnectionProvider.MeterRegistrar poolMeters;
+    private boolean allowMissingApiKey;
     private Function<String, String> env = System::getenv;
     private Path userHome = Path.of(System.getProperty("user.home", "."));
 
@@ -228,9 +232,12 @@ public final class WandbClient implements AutoCloseable {
      *
      * @param baseUrl an absolute http or https URL
      * @return this builder
+     * @throws IllegalArgumentException if it is not an absolute http(s) URL with a valid port and
+     *     without user info, query or fragment
      */
     public Builder baseUrl(String baseUrl) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      parseBaseUrl(Objects.requireNonNull(baseUrl, "baseUrl"));
+      this.baseUrl = baseUrl;
       return this;
     }
 
@@ -438,6 +445,33 @@ public final class WandbClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Publishes the connection-pool metrics of the pool the client creates through this registrar,
+     * e.g. into an application's own {@code MeterRegistry} rather than Micrometer's global one.
+     * Ignored for a borrowed pool. Default: none.
+     *
+     * @param registrar registers (and removes) the pool's meters
+     * @return this builder
+     */
+    public Builder connectionPoolMetrics(ConnectionProvider.MeterRegistrar registrar) {
+      this.poolMeters = Objects.requireNonNull(registrar, "registrar");
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} succeeds when no API key can be found. If it does, every request to
+     * the API fails with {@link dev.wandb4j.error.WandbAuthenticationException}, saying how to give
+     * a key, without sending anything; an application can then start (and its tests run) without
+     * W&amp;B credentials. Default: false, and {@code build()} fails.
+     *
+     * @param allow whether to build without a key
+     * @return this builder
+     */
+    public Builder allowMissingApiKey(boolean allow) {
+      this.allowMissingApiKey = allow;
+      return this;
+    }
+
     Builder environment(Function<String, String> env, Path userHome) {
       this.env = env;
       this.userHome = userHome;
@@ -458,7 +492,15 @@ public final class WandbClient implements AutoCloseable {
         url = fromEnv == null || fromEnv.isBlank() ? DEFAULT_BASE_URL : fromEnv;
       }
       URI base = parseBaseUrl(url);
-      String key = Credentials.resolveApiKey(apiKey, env, userHome, base);
+      String key;
+      try {
+        key = Credentials.resolveApiKey(apiKey, env, userHome, base);
+      } catch (IllegalStateException none) {
+        if (!allowMissingApiKey || apiKey != null) {
+          throw none;
+        }
+        key = null;
+      }
       ClientSettings settings =
           new ClientSettings(
               base,
@@ -479,6 +521,7 @@ public final class WandbClient implements AutoCloseable {
               loopResources,
               maxConnections,
               connectionPoolMetrics,
+              poolMeters,
               trustManagerFactory,
               budget);
       return new WandbClient(new ClientCore(http, budget), env);
@@ -514,6 +557,10 @@ public final class WandbClient implements AutoCloseable {
       if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
         throw new IllegalArgumentException(
             "The W&B base URL must not have user info, a query or a fragment");
+      }
+      if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+        throw new IllegalArgumentException(
+            "The W&B base URL has port " + uri.getPort() + ", outside the range 1 to 65535");
       }
       return uri;
     }

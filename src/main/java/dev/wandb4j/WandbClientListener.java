@@ -8,7 +8,7 @@ import reactor.util.context.ContextView;
  * ignored. Each call carries the Reactor context of the subscriber whose operation it reports, so a
  * listener can find what the caller put there (a trace, a tenant, a request id). A client may have
  * several listeners; each hears every event. The Spring integration registers one that feeds
- * Micrometer.
+ * Micrometer's counters and one that makes each operation a Micrometer observation.
  */
 public interface WandbClientListener {
   /** What a client was doing. */
@@ -17,6 +17,20 @@ public interface WandbClientListener {
     GRAPHQL,
     /** A file download or stream. */
     DOWNLOAD
+  }
+
+  /**
+   * An operation starts: one GraphQL call (a page, a count, a lookup, a deletion; its retries
+   * included) or one transfer (a download to disk or a {@code content()} stream, resumptions and
+   * retries included). The operation calls exactly one method of the returned {@link Completion},
+   * once, when it ends; a timer or a tracing span can start here and stop there.
+   *
+   * @param operation what starts
+   * @param context the context of the operation's subscriber
+   * @return what hears the end of the operation; {@link Completion#NONE} to ignore it
+   */
+  default Completion operationStarted(Operation operation, ContextView context) {
+    return Completion.NONE;
   }
 
   /**
@@ -52,4 +66,26 @@ public interface WandbClientListener {
    * @param context the context of the operation's subscriber
    */
   default void failed(Operation operation, Throwable error, ContextView context) {}
+
+  /**
+   * Hears how one operation ended: exactly one of its methods is called, once, on whatever thread
+   * the operation ended on. Each has an empty default.
+   */
+  interface Completion {
+    /** Ignores the end. */
+    Completion NONE = new Completion() {};
+
+    /** The operation succeeded. */
+    default void succeeded() {}
+
+    /**
+     * The operation failed, after any retries.
+     *
+     * @param error the error its caller sees
+     */
+    default void failed(Throwable error) {}
+
+    /** The caller cancelled the operation before it ended. */
+    default void cancelled() {}
+  }
 }

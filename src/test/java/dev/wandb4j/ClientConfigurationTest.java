@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 class ClientConfigurationTest {
   @TempDir Path home;
@@ -41,10 +45,31 @@ class ClientConfigurationTest {
 
   @Test
   void aMalformedBaseUrlIsRefused() {
-    for (String bad : new String[] {"api.wandb.ai", "ftp://x", "https://x/?q=1", "https://u:p@x"}) {
-      assertThatThrownBy(() -> builder(Map.of()).baseUrl(bad).apiKey("k").build())
+    for (String bad :
+        new String[] {
+          "api.wandb.ai",
+          "ftp://x",
+          "https://x/?q=1",
+          "https://u:p@x",
+          "http://127.0.0.1:99999",
+          "http://127.0.0.1:0"
+        }) {
+      assertThatThrownBy(() -> builder(Map.of()).baseUrl(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> builder(Map.of()).baseUrl("http://127.0.0.1:99999"))
+        .hasMessageContaining("port 99999");
+  }
+
+  @Test
+  void withoutAKeyAClientMayBeBuiltThatRefusesEveryCall() {
+    try (WandbClient client =
+        builder(Map.of()).baseUrl("http://127.0.0.1:9").allowMissingApiKey(true).build()) {
+      assertThatThrownBy(() -> client.run("acme/p/r").fileCount().block())
+          .isInstanceOf(dev.wandb4j.error.WandbAuthenticationException.class)
+          .hasMessageContaining("No W&B API key found for 127.0.0.1:9")
+          .hasMessageContaining("no request was sent");
     }
   }
 
@@ -112,6 +137,41 @@ class ClientConfigurationTest {
     try (WandbClient c = builder(Map.of()).apiKey("sekrit-key-value").build()) {
       assertThat(c.toString()).doesNotContain("sekrit");
       assertThat(c.run("a/b/c").toString()).doesNotContain("sekrit");
+    }
+  }
+
+  @Test
+  void closeAsyncAfterCloseCompletesOnlyOnceThePoolIsReleasedSoLoopsCanStopCleanly() {
+    DisposableServer server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .handle(
+                (req, res) ->
+                    res.header("Content-Type", "application/json")
+                        .sendString(
+                            Mono.just("{\"data\":{\"project\":{\"run\":{\"fileCount\":3}}}}")))
+            .bindNow();
+    LoopResources loops = LoopResources.create("close-test", 1, true);
+    List<Throwable> dropped = new CopyOnWriteArrayList<>();
+    Hooks.onErrorDropped(dropped::add);
+    try {
+      WandbClient c =
+          builder(Map.of())
+              .baseUrl("http://127.0.0.1:" + server.port())
+              .apiKey("k")
+              .loopResources(loops)
+              .build();
+      assertThat(c.run("a/b/c").fileCount().block(Duration.ofSeconds(5))).isEqualTo(3L);
+      c.close();
+      c.closeAsync().block(Duration.ofSeconds(5));
+      loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
+      c.close();
+      assertThat(dropped).isEmpty();
+    } finally {
+      Hooks.resetOnErrorDropped();
+      loops.dispose();
+      server.disposeNow();
     }
   }
 }

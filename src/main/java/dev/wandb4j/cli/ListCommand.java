@@ -130,11 +130,7 @@ final class ListCommand implements Callable<Integer> {
         n.put("mimetype", f.mimetype());
         n.put("updatedAt", f.updatedAt() == null ? null : f.updatedAt().toString());
         n.put("id", f.id());
-        try {
-          main.out.println(JSON.writeValueAsString(n));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new IllegalStateException(e);
-        }
+        println(n);
       } else if (!main.quiet) {
         main.out.printf(
             ROW,
@@ -194,11 +190,7 @@ final class ListCommand implements Callable<Integer> {
       if (fileCount != null) {
         n.put("files", fileCount);
       }
-      try {
-        main.out.println(JSON.writeValueAsString(n));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      println(n);
     } else if (!main.quiet) {
       main.out.printf(
           RUN_ROW,
@@ -209,6 +201,15 @@ final class ListCommand implements Callable<Integer> {
           r.displayName() == null ? "-" : Names.escape(r.displayName()));
     }
     main.out.flush();
+  }
+
+  /** Prints one NDJSON line, control characters escaped. */
+  private void println(ObjectNode n) {
+    try {
+      main.out.println(JSON.writeValueAsString(n));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The MIME type, cut to its column so that the names after it stay aligned. */

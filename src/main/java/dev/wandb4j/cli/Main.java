@@ -12,6 +12,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
 /** The {@code wandb4j} command line: list, download and delete a run's files. */
@@ -157,8 +160,13 @@ public final class Main {
     if (key != null) {
       b.apiKey(key);
     }
-    return b.build();
+    WandbClient client = b.build();
+    clients.add(client);
+    return client;
   }
+
+  /** The clients this run created: closed, and waited for, before the event loops stop. */
+  private final List<WandbClient> clients = new ArrayList<>();
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
@@ -259,8 +267,16 @@ public final class Main {
     return code;
   }
 
-  /** Stops the event loops at once: every client has been closed by the time a command returns. */
+  /**
+   * Waits until every client has released its pool, whose channels close on the event loops, then
+   * stops the loops at once.
+   */
   private void shutDownLoops() {
+    if (!clients.isEmpty()) {
+      Mono.when(clients.stream().map(WandbClient::closeAsync).toList())
+          .onErrorComplete()
+          .block(LOOP_SHUTDOWN.plusSeconds(1));
+    }
     if (loops != null) {
       loops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN).block(LOOP_SHUTDOWN.plusSeconds(1));
     }

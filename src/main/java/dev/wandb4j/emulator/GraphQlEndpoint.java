@@ -239,9 +239,15 @@ final class GraphQlEndpoint {
       }
       hasNext = true;
     }
+    return connection(edges, hasNext, after != null, after);
+  }
+
+  /** A Relay connection of edges, and what follows them. */
+  private static Map<String, Object> connection(
+      List<Map<String, Object>> edges, boolean hasNext, boolean hasPrevious, String after) {
     Map<String, Object> pageInfo = new LinkedHashMap<>();
     pageInfo.put("hasNextPage", hasNext);
-    pageInfo.put("hasPreviousPage", after != null);
+    pageInfo.put("hasPreviousPage", hasPrevious);
     pageInfo.put("startCursor", edges.isEmpty() ? null : edges.get(0).get("cursor"));
     pageInfo.put("endCursor", edges.isEmpty() ? after : edges.get(edges.size() - 1).get("cursor"));
     Map<String, Object> conn = new LinkedHashMap<>();
@@ -312,15 +318,7 @@ final class GraphQlEndpoint {
       edge.put("cursor", b64("run-cursor:" + i));
       edges.add(edge);
     }
-    Map<String, Object> pageInfo = new LinkedHashMap<>();
-    pageInfo.put("hasNextPage", start + edges.size() < all.size());
-    pageInfo.put("hasPreviousPage", start > 0);
-    pageInfo.put("startCursor", edges.isEmpty() ? null : edges.get(0).get("cursor"));
-    pageInfo.put("endCursor", edges.isEmpty() ? after : edges.get(edges.size() - 1).get("cursor"));
-    Map<String, Object> conn = new LinkedHashMap<>();
-    conn.put("edges", edges);
-    conn.put("pageInfo", pageInfo);
-    return conn;
+    return connection(edges, start + edges.size() < all.size(), start > 0, after);
   }
 
   private Object runCount(DataFetchingEnvironment e) {

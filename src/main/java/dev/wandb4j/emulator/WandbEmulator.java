@@ -399,6 +399,30 @@ public final class WandbEmulator implements AutoCloseable {
     }
   }
 
+  /** Registers the runs whose folders appeared in the served directories since the last look. */
+  void discoverRuns(Project project) {
+    for (Path root : directories) {
+      Path dir = root.resolve(project.entity()).resolve(project.name()).normalize();
+      if (!dir.startsWith(root) || !Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> runDirs = Files.list(dir)) {
+        for (Path r : runDirs.filter(Files::isDirectory).toList()) {
+          String runId = r.getFileName().toString();
+          if (!project.runs.containsKey(runId)) {
+            try {
+              run(project.entity() + "/" + project.name() + "/" + runId);
+            } catch (IllegalArgumentException notARunId) {
+              // a folder whose name W&B would not take as a run ID is not served
+            }
+          }
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // the folder went away: its runs stay as they are
+      }
+    }
+  }
+
   boolean hasRunFolder(Project project, String runId) {
     for (Path root : directories) {
       Path dir = root.resolve(project.entity()).resolve(project.name()).resolve(runId).normalize();
@@ -998,6 +1022,7 @@ public final class WandbEmulator implements AutoCloseable {
     /** The runs a filter selects, in an order such as {@code -created_at}. */
     List<EmulatedRun> runs(String filters, String order) {
       java.util.function.Predicate<Map<String, Object>> filter = RunFilter.compile(filters);
+      emulator.discoverRuns(this);
       String o = order == null || order.isBlank() ? "-created_at" : order;
       boolean descending = o.startsWith("-");
       String field = o.startsWith("+") || o.startsWith("-") ? o.substring(1) : o;

@@ -2,8 +2,8 @@ package dev.wandb4j.error;
 
 /**
  * The client could not complete an exchange with the server: the connection was refused, reset or
- * closed early, or an attempt timed out, and retries did not help. Retryable: the server may be
- * reachable later.
+ * closed early, or an attempt timed out ({@link #isTimeout()}), and retries did not help.
+ * Retryable: the server may be reachable later.
  */
 public final class WandbConnectionException extends WandbException {
   private static final long serialVersionUID = 1L;
@@ -27,5 +27,23 @@ public final class WandbConnectionException extends WandbException {
    */
   public WandbConnectionException(String message, Throwable cause, boolean retryable) {
     super(message, cause, retryable);
+  }
+
+  /**
+   * Whether the exchange failed because the server did not answer in time (no connection within the
+   * connect timeout, no response within the timeout, no byte within the read timeout), as opposed
+   * to a refused, reset or closed connection.
+   *
+   * @return {@code true} for a timeout
+   */
+  public boolean isTimeout() {
+    for (Throwable t = getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException
+          || t instanceof io.netty.handler.timeout.TimeoutException
+          || t instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -37,7 +37,7 @@ public final class Credentials {
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv.strip();
     }
-    String machine = baseUrl.getHost() + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort());
+    String machine = machine(baseUrl);
     for (Path netrc : netrcCandidates(env, userHome)) {
       if (Files.isRegularFile(netrc)) {
         String key = passwordFor(netrc, machine);
@@ -46,14 +46,28 @@ public final class Credentials {
         }
       }
     }
-    throw new IllegalStateException(
-        "No W&B API key found for "
-            + machine
-            + ". Set WANDB_API_KEY, pass one to WandbClient.builder().apiKey(...), or add"
-            + " 'machine "
-            + machine
-            + " login user password <key>' to ~/.netrc (or the file named by NETRC)."
-            + " Keys are at https://wandb.ai/authorize");
+    throw new IllegalStateException(missingKeyMessage(baseUrl));
+  }
+
+  /**
+   * Says that no key was found for the API host, and how to give one.
+   *
+   * @param baseUrl the API base URL
+   * @return the message
+   */
+  public static String missingKeyMessage(URI baseUrl) {
+    String machine = machine(baseUrl);
+    return "No W&B API key found for "
+        + machine
+        + ". Set WANDB_API_KEY, pass one to WandbClient.builder().apiKey(...) (the wandb.api-key"
+        + " property in Spring Boot), or add 'machine "
+        + machine
+        + " login user password <key>' to ~/.netrc (or the file named by NETRC)."
+        + " Keys are at https://wandb.ai/authorize.";
+  }
+
+  private static String machine(URI baseUrl) {
+    return baseUrl.getHost() + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort());
   }
 
   private static List<Path> netrcCandidates(Function<String, String> env, Path userHome) {

@@ -21,6 +21,13 @@ import reactor.util.retry.Retry;
  * request, redirect, resume and retry rules between the two. Internal.
  */
 public final class Downloader {
+  /**
+   * The largest buffer a {@code content()} stream emits: 8 KiB. A consumer that asks for many
+   * buffers ahead (Reactor Netty's {@code send} asks for 128) then holds about a megabyte per
+   * stream instead of 128 socket reads of up to a megabyte each.
+   */
+  static final int CONTENT_CHUNK = 8 * 1024;
+
   private final HttpCore http;
   private final TransferBudget budget;
   private final Transfers transfers;
@@ -63,7 +70,10 @@ public final class Downloader {
       Path root,
       DownloadSpec spec,
       Supplier<Mono<FileData>> refresh) {
-    return Mono.defer(() -> new FileTransfer(this, file, runLabel, root, spec, refresh).run());
+    return events()
+        .observe(
+            WandbClientListener.Operation.DOWNLOAD,
+            Mono.defer(() -> new FileTransfer(this, file, runLabel, root, spec, refresh).run()));
   }
 
   /**
@@ -73,7 +83,8 @@ public final class Downloader {
    */
   public Flux<ByteBuf> content(
       FileData file, String runLabel, long from, long length, Supplier<Mono<FileData>> refresh) {
-    return Flux.deferContextual(
+    Flux<ByteBuf> body =
+        Flux.deferContextual(
             ctx -> {
               ContentStream st = new ContentStream(file, describe(file, runLabel), from, length);
               TransferState state = st.state(file, refresh);
@@ -82,8 +93,37 @@ public final class Downloader {
                   .onErrorMap(e -> exhausted(e, state, st.emitted))
                   .concatWith(Mono.<ByteBuf>defer(st::checkLength))
                   .doOnError(e -> events().failed(WandbClientListener.Operation.DOWNLOAD, e, ctx));
-            })
+            });
+    Flux<ByteBuf> chunked =
+        Flux.defer(
+            () -> {
+              // A stream counts as a transfer: socket reads shrink as streams are added.
+              budget.transferStarted();
+              return body.concatMap(Downloader::chunks, 0).doFinally(s -> budget.transferEnded());
+            });
+    return events()
+        .observe(WandbClientListener.Operation.DOWNLOAD, chunked)
         .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+  }
+
+  /**
+   * A received buffer as retained slices of at most {@link #CONTENT_CHUNK} bytes, made as demand
+   * asks for them; the buffer itself is released after its last slice, or on cancel.
+   */
+  static Flux<ByteBuf> chunks(ByteBuf buf) {
+    return Flux.generate(
+        () -> buf,
+        (b, sink) -> {
+          int n = Math.min(CONTENT_CHUNK, b.readableBytes());
+          if (n > 0) {
+            sink.next(b.readRetainedSlice(n));
+          }
+          if (!b.isReadable()) {
+            sink.complete();
+          }
+          return b;
+        },
+        ReferenceCountUtil::safeRelease);
   }
 
   /** One stream's position, from one attempt to the next. */

@@ -12,11 +12,12 @@ public final class Dtos {
 
   record ProjectData(ProjectDto project) {}
 
-  record ProjectDto(RunDto run, Long runCount, RunConnectionDto runs) {}
+  record ProjectDto(RunDto run, Long runCount, ConnectionDto<RunNodeDto> runs) {}
 
-  record RunConnectionDto(List<RunEdgeDto> edges, PageInfoDto pageInfo) {}
+  /** A Relay connection: a page of edges and what follows them. */
+  record ConnectionDto<N>(List<EdgeDto<N>> edges, PageInfoDto pageInfo) {}
 
-  record RunEdgeDto(RunNodeDto node, String cursor) {}
+  record EdgeDto<N>(N node, String cursor) {}
 
   record RunNodeDto(
       String id,
@@ -30,11 +31,7 @@ public final class Dtos {
       String jobType,
       Long projectId) {}
 
-  record RunDto(Long projectId, Long fileCount, FileConnectionDto files) {}
-
-  record FileConnectionDto(List<FileEdgeDto> edges, PageInfoDto pageInfo) {}
-
-  record FileEdgeDto(FileNodeDto node, String cursor) {}
+  record RunDto(Long projectId, Long fileCount, ConnectionDto<FileNodeDto> files) {}
 
   record PageInfoDto(String endCursor, Boolean hasNextPage) {}
 

@@ -125,62 +125,20 @@ public final class FilesApi {
 
   static PageData toPage(RunPath run, Dtos.ProjectData data, String cursor, Set<String> seen) {
     Dtos.RunDto runDto = requireRun(run, data);
-    Dtos.FileConnectionDto conn = runDto.files();
+    Dtos.ConnectionDto<Dtos.FileNodeDto> conn = runDto.files();
     if (conn == null) {
       return new PageData(List.of(), null, false);
     }
     long projectId = runDto.projectId() == null ? -1 : runDto.projectId();
-    List<Dtos.FileEdgeDto> edges = conn.edges() == null ? List.of() : conn.edges();
+    List<Dtos.EdgeDto<Dtos.FileNodeDto>> edges = conn.edges() == null ? List.of() : conn.edges();
     List<FileData> files = new ArrayList<>(edges.size());
-    String lastEdgeCursor = null;
-    for (Dtos.FileEdgeDto edge : edges) {
-      if (edge == null) {
-        continue;
-      }
-      if (edge.cursor() != null) {
-        lastEdgeCursor = edge.cursor();
-      }
-      if (edge.node() != null && !MISSING_MD5.equals(edge.node().md5())) {
+    for (Dtos.EdgeDto<Dtos.FileNodeDto> edge : edges) {
+      if (edge != null && edge.node() != null && !MISSING_MD5.equals(edge.node().md5())) {
         files.add(toFile(run, edge.node(), projectId));
       }
     }
-    boolean hasNext = conn.pageInfo() != null && Boolean.TRUE.equals(conn.pageInfo().hasNextPage());
-    String next = lastEdgeCursor != null ? lastEdgeCursor : endCursor(conn);
-    if (hasNext) {
-      if (edges.isEmpty()) {
-        throw new WandbException(
-            "W&B returned an empty page of files of run "
-                + run
-                + " that claims more follow (after cursor "
-                + cursor
-                + "); stopping instead of asking again forever",
-            null,
-            false);
-      }
-      if (next == null) {
-        throw new WandbException(
-            "W&B returned a page of files of run "
-                + run
-                + " that claims more follow but gives no cursor to continue from",
-            null,
-            false);
-      }
-      if (!seen.add(next)) {
-        throw new WandbException(
-            "W&B returned cursor "
-                + next
-                + " again while listing files of run "
-                + run
-                + "; stopping instead of looping",
-            null,
-            false);
-      }
-    }
-    return new PageData(files, next, hasNext);
-  }
-
-  private static String endCursor(Dtos.FileConnectionDto conn) {
-    return conn.pageInfo() == null ? null : conn.pageInfo().endCursor();
+    Paging.Next next = Paging.next(conn, cursor, seen, "files of run " + run);
+    return new PageData(files, next.cursor(), next.hasNext());
   }
 
   private static Dtos.RunDto requireRun(RunPath run, Dtos.ProjectData data) {
@@ -380,37 +338,19 @@ public final class FilesApi {
             Operation.RUN_FILE_IDS, vars, Dtos.ProjectData.class, "files by name of run " + run)
         .map(
             data -> {
-              Dtos.FileConnectionDto conn = requireRun(run, data).files();
+              Dtos.ConnectionDto<Dtos.FileNodeDto> conn = requireRun(run, data).files();
               if (conn == null || conn.edges() == null) {
                 return "";
               }
-              String last = null;
-              for (Dtos.FileEdgeDto edge : conn.edges()) {
-                if (edge == null) {
-                  continue;
-                }
-                last = edge.cursor() != null ? edge.cursor() : last;
-                Dtos.FileNodeDto node = edge.node();
+              for (Dtos.EdgeDto<Dtos.FileNodeDto> edge : conn.edges()) {
+                Dtos.FileNodeDto node = edge == null ? null : edge.node();
                 if (node != null && node.id() != null && !MISSING_MD5.equals(node.md5())) {
                   ids.add(node.id());
                 }
               }
-              boolean more =
-                  conn.pageInfo() != null && Boolean.TRUE.equals(conn.pageInfo().hasNextPage());
-              String next = last != null ? last : endCursor(conn);
-              if (!more) {
-                return "";
-              }
-              if (conn.edges().isEmpty() || next == null || !seen.add(next)) {
-                throw new WandbException(
-                    "W&B answered a lookup of files of run "
-                        + run
-                        + " by name with a page that claims more follow but cannot be continued;"
-                        + " stopping instead of looping",
-                    null,
-                    false);
-              }
-              return next;
+              Paging.Next next =
+                  Paging.next(conn, cursor, seen, "files of run " + run + " looked up by name");
+              return next.hasNext() ? next.cursor() : "";
             });
   }
 

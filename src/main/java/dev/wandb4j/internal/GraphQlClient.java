@@ -1,5 +1,6 @@
 package dev.wandb4j.internal;
 
+import dev.wandb4j.WandbClientListener;
 import java.net.URI;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -38,9 +39,10 @@ public final class GraphQlClient {
                       endpoint, body, buf -> responses.read(op, buf, dataType), what);
                 })
             .timeout(http.settings().timeout());
-    if (!op.isIdempotent()) {
-      return attempt.onErrorMap(e -> HttpCore.translate(e, what));
-    }
-    return http.withRetries(attempt, what);
+    Mono<T> call =
+        op.isIdempotent()
+            ? http.withRetries(attempt, what)
+            : attempt.onErrorMap(e -> HttpCore.translate(e, what));
+    return http.settings().events().observe(WandbClientListener.Operation.GRAPHQL, call);
   }
 }

@@ -37,6 +37,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
@@ -73,7 +74,8 @@ public final class HttpCore {
   private final HttpClient bodies;
   private final ConnectionProvider ownedProvider;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean disposed = new AtomicBoolean();
+  private final Sinks.Empty<Void> disposed = Sinks.empty();
+  private final AtomicBoolean disposing = new AtomicBoolean();
 
   /**
    * Creates the HTTP layer.
@@ -82,7 +84,9 @@ public final class HttpCore {
    * @param provider a borrowed connection provider, or {@code null} to create (and own) one
    * @param loops borrowed event loops, or {@code null} for Reactor Netty's shared ones
    * @param maxConnections the size of an owned pool
-   * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics
+   * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics to Micrometer's
+   *     global registry
+   * @param poolMeters where an owned pool publishes its metrics instead, or {@code null}
    * @param trust trust managers for https, or {@code null} for the JDK's default trust store
    * @param budget the memory all transfers share, which also caps socket reads
    */
@@ -95,22 +99,26 @@ public final class HttpCore {
       LoopResources loops,
       int maxConnections,
       boolean poolMetrics,
+      ConnectionProvider.MeterRegistrar poolMeters,
       TrustManagerFactory trust,
       TransferBudget budget) {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
     this.authorization =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
+        settings.apiKey() == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
     if (provider == null) {
-      this.ownedProvider =
+      ConnectionProvider.Builder pool =
           ConnectionProvider.builder("wandb4j")
               .maxConnections(maxConnections)
               .pendingAcquireMaxCount(-1)
               .pendingAcquireTimeout(Duration.ofHours(1))
-              .maxIdleTime(Duration.ofSeconds(30))
-              .metrics(poolMetrics)
+              .maxIdleTime(Duration.ofSeconds(30));
+      this.ownedProvider =
+          (poolMeters != null ? pool.metrics(true, () -> poolMeters) : pool.metrics(poolMetrics))
               .build();
       provider = ownedProvider;
     } else {
@@ -167,16 +175,37 @@ public final class HttpCore {
 
   /**
    * Refuses new requests and closes what this layer created; borrowed resources are left alone.
-   * Idempotent.
+   * Idempotent: every call's {@code Mono} completes when the one disposal has finished.
    *
    * @return completes when the owned pool is disposed
    */
   public Mono<Void> closeAsync() {
     closed.set(true);
-    if (ownedProvider == null || !disposed.compareAndSet(false, true)) {
+    if (ownedProvider == null) {
       return Mono.empty();
     }
-    return ownedProvider.disposeLater();
+    if (disposing.compareAndSet(false, true)) {
+      ownedProvider
+          .disposeLater()
+          .subscribe(null, e -> disposed.tryEmitError(e), () -> disposed.tryEmitEmpty());
+    }
+    return disposed.asMono();
+  }
+
+  /**
+   * Fails a request to the API origin of a client built without an API key, before anything is
+   * sent.
+   */
+  private void requireKey(URI uri, String method) {
+    if (authorization == null && origin.contains(uri)) {
+      throw new WandbAuthenticationException(
+          Credentials.missingKeyMessage(settings.baseUrl())
+              + " The client was built without one, so no request was sent.",
+          401,
+          method,
+          Redaction.uri(uri),
+          "");
+    }
   }
 
   private HttpClient clientFor(URI uri, Function<HttpHeaders, HttpHeaders> extra) {
@@ -203,6 +232,7 @@ public final class HttpCore {
     return Mono.defer(
         () -> {
           ensureOpen();
+          requireKey(uri, "POST");
           return clientFor(
                   uri,
                   h ->
@@ -267,6 +297,7 @@ public final class HttpCore {
     return Flux.defer(
             () -> {
               ensureOpen();
+              requireKey(uri, "GET");
               if (log.isDebugEnabled()) {
                 log.debug("GET {} (hop {}, offset {})", Redaction.uri(uri), hop, offset);
               }
@@ -316,7 +347,7 @@ public final class HttpCore {
                                           + " ms while "
                                           + what
                                           + " was being read",
-                                      null));
+                                      new TimeoutException("read timeout")));
                         }
                         boolean trusted = origin.contains(uri);
                         return (trusted ? excerpt(content) : drain(content).thenReturn(""))

@@ -173,7 +173,7 @@ final class ResponseReader {
     expectObject(p, "project");
     Dtos.RunDto run = null;
     Long runCount = null;
-    Dtos.RunConnectionDto runs = null;
+    Dtos.ConnectionDto<Dtos.RunNodeDto> runs = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
@@ -185,66 +185,13 @@ final class ResponseReader {
           runCount = number(p, field);
           break;
         case "runs":
-          runs = runs(p);
+          runs = connection(p, "runs", ResponseReader::runNode);
           break;
         default:
           p.skipChildren();
       }
     }
     return new Dtos.ProjectDto(run, runCount, runs);
-  }
-
-  // ---- a project's runs: {"edges": [{"node": {...}, "cursor": ...}], "pageInfo": {...}}
-
-  private static Dtos.RunConnectionDto runs(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    expectObject(p, "runs");
-    List<Dtos.RunEdgeDto> edges = null;
-    Dtos.PageInfoDto pageInfo = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      p.nextToken();
-      if (field.equals("edges")) {
-        edges = runEdges(p);
-      } else if (field.equals("pageInfo")) {
-        pageInfo = pageInfo(p);
-      } else {
-        p.skipChildren();
-      }
-    }
-    return new Dtos.RunConnectionDto(edges, pageInfo);
-  }
-
-  private static List<Dtos.RunEdgeDto> runEdges(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    expectArray(p, "edges");
-    List<Dtos.RunEdgeDto> edges = new ArrayList<>();
-    while (p.nextToken() != JsonToken.END_ARRAY) {
-      if (p.currentToken() == JsonToken.VALUE_NULL) {
-        edges.add(null);
-        continue;
-      }
-      expectObject(p, "an edge");
-      Dtos.RunNodeDto node = null;
-      String cursor = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        if (field.equals("node")) {
-          node = runNode(p);
-        } else if (field.equals("cursor")) {
-          cursor = text(p, field);
-        } else {
-          p.skipChildren();
-        }
-      }
-      edges.add(new Dtos.RunEdgeDto(node, cursor));
-    }
-    return edges;
   }
 
   private static Dtos.RunNodeDto runNode(JsonParser p) throws IOException {
@@ -326,7 +273,7 @@ final class ResponseReader {
     expectObject(p, "run");
     Long projectId = null;
     Long fileCount = null;
-    Dtos.FileConnectionDto files = null;
+    Dtos.ConnectionDto<Dtos.FileNodeDto> files = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
@@ -338,7 +285,7 @@ final class ResponseReader {
           fileCount = number(p, field);
           break;
         case "files":
-          files = files(p);
+          files = connection(p, "files", ResponseReader::node);
           break;
         default:
           p.skipChildren();
@@ -347,53 +294,62 @@ final class ResponseReader {
     return new Dtos.RunDto(projectId, fileCount, files);
   }
 
-  private static Dtos.FileConnectionDto files(JsonParser p) throws IOException {
+  /** Reads one node of a connection; {@code null} for a JSON null. */
+  @FunctionalInterface
+  private interface NodeReader<N> {
+    N read(JsonParser p) throws IOException;
+  }
+
+  /** A Relay connection: {"edges": [{"node": {...}, "cursor": ...}], "pageInfo": {...}}. */
+  private static <N> Dtos.ConnectionDto<N> connection(
+      JsonParser p, String what, NodeReader<N> nodes) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
-    expectObject(p, "files");
-    List<Dtos.FileEdgeDto> edges = null;
+    expectObject(p, what);
+    List<Dtos.EdgeDto<N>> edges = null;
     Dtos.PageInfoDto pageInfo = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
       if (field.equals("edges")) {
-        edges = edges(p);
+        edges = edges(p, nodes);
       } else if (field.equals("pageInfo")) {
         pageInfo = pageInfo(p);
       } else {
         p.skipChildren();
       }
     }
-    return new Dtos.FileConnectionDto(edges, pageInfo);
+    return new Dtos.ConnectionDto<>(edges, pageInfo);
   }
 
-  private static List<Dtos.FileEdgeDto> edges(JsonParser p) throws IOException {
+  private static <N> List<Dtos.EdgeDto<N>> edges(JsonParser p, NodeReader<N> nodes)
+      throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
     expectArray(p, "edges");
-    List<Dtos.FileEdgeDto> edges = new ArrayList<>();
+    List<Dtos.EdgeDto<N>> edges = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
       if (p.currentToken() == JsonToken.VALUE_NULL) {
         edges.add(null);
         continue;
       }
       expectObject(p, "an edge");
-      Dtos.FileNodeDto node = null;
+      N node = null;
       String cursor = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
         if (field.equals("node")) {
-          node = node(p);
+          node = nodes.read(p);
         } else if (field.equals("cursor")) {
           cursor = text(p, field);
         } else {
           p.skipChildren();
         }
       }
-      edges.add(new Dtos.FileEdgeDto(node, cursor));
+      edges.add(new Dtos.EdgeDto<>(node, cursor));
     }
     return edges;
   }

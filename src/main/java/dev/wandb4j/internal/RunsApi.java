@@ -101,52 +101,19 @@ public final class RunsApi {
 
   static RunPageData toPage(Dtos.ProjectDto project, String cursor, Set<String> seen, String what) {
     long total = project.runCount() == null ? -1 : project.runCount();
-    Dtos.RunConnectionDto conn = project.runs();
+    Dtos.ConnectionDto<Dtos.RunNodeDto> conn = project.runs();
     if (conn == null) {
       return new RunPageData(List.of(), null, false, total);
     }
-    List<Dtos.RunEdgeDto> edges = conn.edges() == null ? List.of() : conn.edges();
+    List<Dtos.EdgeDto<Dtos.RunNodeDto>> edges = conn.edges() == null ? List.of() : conn.edges();
     List<RunData> runs = new ArrayList<>(edges.size());
-    String last = null;
-    for (Dtos.RunEdgeDto edge : edges) {
-      if (edge == null) {
-        continue;
-      }
-      if (edge.cursor() != null) {
-        last = edge.cursor();
-      }
-      if (edge.node() != null) {
+    for (Dtos.EdgeDto<Dtos.RunNodeDto> edge : edges) {
+      if (edge != null && edge.node() != null) {
         runs.add(toRun(edge.node(), what));
       }
     }
-    boolean hasNext = conn.pageInfo() != null && Boolean.TRUE.equals(conn.pageInfo().hasNextPage());
-    String next =
-        last != null ? last : conn.pageInfo() == null ? null : conn.pageInfo().endCursor();
-    if (hasNext) {
-      if (edges.isEmpty()) {
-        throw new WandbException(
-            "W&B returned an empty page of "
-                + what
-                + " that claims more follow (after cursor "
-                + cursor
-                + "); stopping instead of asking again forever",
-            null,
-            false);
-      }
-      if (next == null) {
-        throw new WandbException(
-            "W&B returned a page of " + what + " that claims more follow but gives no cursor",
-            null,
-            false);
-      }
-      if (!seen.add(next)) {
-        throw new WandbException(
-            "W&B returned cursor " + next + " again while listing " + what + "; stopping",
-            null,
-            false);
-      }
-    }
-    return new RunPageData(runs, next, hasNext, total);
+    Paging.Next next = Paging.next(conn, cursor, seen, what);
+    return new RunPageData(runs, next.cursor(), next.hasNext(), total);
   }
 
   private static RunData toRun(Dtos.RunNodeDto node, String what) {

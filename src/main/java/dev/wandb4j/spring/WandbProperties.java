@@ -1,11 +1,31 @@
 package dev.wandb4j.spring;
 
+import dev.wandb4j.WandbClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeTypeUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
-/** Settings of the {@code WandbClient} bean, under {@code wandb.*}. */
-@ConfigurationProperties(prefix = "wandb")
-public class WandbProperties {
+/**
+ * Settings of the {@code WandbClient} bean, under {@code wandb.*}. Validated when they are bound,
+ * by the client builder's own rules: a wrong value stops the application at startup, and the
+ * failure report names the property.
+ */
+@ConfigurationProperties(prefix = WandbProperties.PREFIX)
+@Validated
+public class WandbProperties implements Validator {
+  /** The properties' prefix: {@value}. */
+  public static final String PREFIX = "wandb";
+
+  /** Whether to configure a W&B client at all. */
+  private boolean enabled = true;
+
   /** W&B API base URL. Defaults to WANDB_BASE_URL, else https://api.wandb.ai. */
   private String baseUrl;
 
@@ -41,6 +61,40 @@ public class WandbProperties {
 
   /** Whether the client runs on the application's Reactor Netty event loops, when it has them. */
   private boolean shareEventLoops = true;
+
+  /** How WandbFileResponses answers for a file. */
+  private final Proxy proxy = new Proxy();
+
+  /** Settings of {@link WandbFileResponses}. */
+  public static class Proxy {
+    /**
+     * Media types served inline; every other type is served as an attachment, so that a file's
+     * uploader cannot make the browser render it as a page of the application. A wildcard entry
+     * (image/*) covers every type it includes except those that can carry script (SVG, HTML, XML);
+     * name such a type to serve it inline.
+     */
+    private List<String> inlineTypes = new ArrayList<>(WandbFileResponses.DEFAULT_INLINE_TYPES);
+
+    public List<String> getInlineTypes() {
+      return inlineTypes;
+    }
+
+    public void setInlineTypes(List<String> inlineTypes) {
+      this.inlineTypes = inlineTypes;
+    }
+  }
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public Proxy getProxy() {
+    return proxy;
+  }
 
   public String getBaseUrl() {
     return baseUrl;
@@ -128,5 +182,58 @@ public class WandbProperties {
 
   public void setShareEventLoops(boolean shareEventLoops) {
     this.shareEventLoops = shareEventLoops;
+  }
+
+  @Override
+  public boolean supports(Class<?> type) {
+    return WandbProperties.class.isAssignableFrom(type);
+  }
+
+  /** Checks each value as the client's builder would, naming the property at fault. */
+  @Override
+  public void validate(Object target, Errors errors) {
+    WandbProperties p = (WandbProperties) target;
+    if (!p.isEnabled()) {
+      return;
+    }
+    WandbClient.Builder b = WandbClient.builder();
+    if (p.getBaseUrl() != null && !p.getBaseUrl().isBlank()) {
+      check(errors, "baseUrl", p.getBaseUrl(), b::baseUrl);
+    }
+    check(errors, "timeout", p.getTimeout(), b::timeout);
+    check(errors, "connectTimeout", p.getConnectTimeout(), b::connectTimeout);
+    check(errors, "readTimeout", p.getReadTimeout(), b::readTimeout);
+    check(errors, "maxRetries", p.getMaxRetries(), b::maxRetries);
+    check(errors, "retryFirstBackoff", p.getRetryFirstBackoff(), v -> b.retryBackoff(v, v));
+    check(errors, "retryMaxBackoff", p.getRetryMaxBackoff(), v -> b.retryBackoff(v, v));
+    if (!errors.hasFieldErrors("retryFirstBackoff")
+        && !errors.hasFieldErrors("retryMaxBackoff")
+        && p.getRetryMaxBackoff().compareTo(p.getRetryFirstBackoff()) < 0) {
+      errors.rejectValue(
+          "retryMaxBackoff", "invalid", "must not be shorter than wandb.retry-first-backoff");
+    }
+    check(errors, "maxRetryAfter", p.getMaxRetryAfter(), b::maxRetryAfter);
+    check(errors, "maxConnections", p.getMaxConnections(), b::maxConnections);
+    List<String> types = p.getProxy().getInlineTypes();
+    for (int i = 0; i < types.size(); i++) {
+      try {
+        MimeTypeUtils.parseMimeType(types.get(i));
+      } catch (InvalidMimeTypeException e) {
+        errors.rejectValue(
+            "proxy.inlineTypes[" + i + "]", "invalid", "is not a media type: " + e.getMessage());
+      }
+    }
+  }
+
+  private static <T> void check(Errors errors, String field, T value, Consumer<T> setter) {
+    if (value == null) {
+      errors.rejectValue(field, "required", "must be set");
+      return;
+    }
+    try {
+      setter.accept(value);
+    } catch (IllegalArgumentException e) {
+      errors.rejectValue(field, "invalid", e.getMessage());
+    }
   }
 }

@@ -31,24 +31,7 @@ class InterruptTest {
       }
       emu.run("acme/proj/r1").addGeneratedFile("small.bin", 5_000_000);
       emu.faults().throttle(2_000_000);
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p =
-          new ProcessBuilder(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Main.class.getName(),
-                  "download",
-                  "acme/proj/r1",
-                  "--root",
-                  root.toString(),
-                  "--base-url",
-                  emu.baseUrl(),
-                  "--api-key",
-                  emu.apiKey())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      Process p = cli(emu, root, log);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (partFiles(root) == 0 && System.nanoTime() < deadline && p.isAlive()) {
         Thread.sleep(20);

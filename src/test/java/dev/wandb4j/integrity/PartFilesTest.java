@@ -164,24 +164,27 @@ class PartFilesTest {
     EmulatedFile f = emu.run("acme/proj/parts").addFile("model.ckpt", X);
     f.faults().throttle(1_000_000);
     Path target = root.resolve("model.ckpt");
-    for (DownloadOptions options :
+    for (DownloadOptions base :
         List.of(DownloadOptions.DEFAULT, DownloadOptions.builder().sync(true).build())) {
       Files.deleteIfExists(target);
-      Mono<Path> download =
-          run.file("model.ckpt")
-              .flatMap(file -> file.download(root, options))
-              .doOnSubscribe(
-                  s ->
-                      Mono.delay(Duration.ofMillis(200))
-                          .doOnNext(
-                              t -> {
-                                try {
-                                  Files.writeString(target, "written by someone else");
-                                } catch (java.io.IOException e) {
-                                  throw new java.io.UncheckedIOException(e);
-                                }
-                              })
-                          .subscribe());
+      // Someone else writes the target while the download is under way: from a progress report,
+      // which always comes before the file is moved into place.
+      java.util.concurrent.atomic.AtomicBoolean written =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      DownloadOptions options =
+          base.toBuilder()
+              .progress(
+                  p -> {
+                    if (!p.isDone() && p.bytesWritten() > 0 && written.compareAndSet(false, true)) {
+                      try {
+                        Files.writeString(target, "written by someone else");
+                      } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    }
+                  })
+              .build();
+      Mono<Path> download = run.file("model.ckpt").flatMap(file -> file.download(root, options));
       StepVerifier.create(download)
           .expectErrorSatisfies(
               e ->

@@ -8,6 +8,7 @@ import dev.wandb4j.DownloadResult;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Project;
 import dev.wandb4j.RunQuery;
+import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.WandbEmulator;
 import dev.wandb4j.testing.Fixtures;
 import java.nio.file.Files;
@@ -126,14 +127,18 @@ class ProjectDownloadTest {
   @Test
   void anInterruptedExportStartedAgainFetchesOnlyWhatIsMissing() throws Exception {
     DownloadOptions sync = DownloadOptions.builder().sync(true).build();
+    WandbClient stopped = emu.clientBuilder().build();
     List<DownloadResult> first =
-        project
+        stopped
+            .project("acme/export")
             .downloadAll(root, RunQuery.DEFAULT, FileQuery.DEFAULT, sync, 2)
             .take(9)
             .collectList()
             .block(Duration.ofSeconds(30));
     assertThat(first).hasSize(9);
-    // A download already in flight when the export was stopped may have completed too.
+    // A download already committing when the export was stopped completes anyway; closing the
+    // client waits until every transfer has settled.
+    stopped.closeAsync().block(Duration.ofSeconds(30));
     long complete;
     try (var s = Files.walk(root)) {
       complete = s.filter(p -> p.toString().endsWith(".bin")).count();

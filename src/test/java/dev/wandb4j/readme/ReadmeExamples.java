@@ -11,12 +11,21 @@ import dev.wandb4j.RunQuery;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
+import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.error.WandbDeleteException;
+import dev.wandb4j.spring.WandbErrorStatus;
+import dev.wandb4j.spring.WandbFileResponses;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -210,4 +219,41 @@ public final class ReadmeExamples {
     }
     // --- end
   }
+
+  // --- spring-proxy
+  @RestController
+  static class Checkpoints {
+    private final WandbClient wandb;
+    private final WandbFileResponses files;
+
+    Checkpoints(WandbClient wandb, WandbFileResponses files) {
+      this.wandb = wandb;
+      this.files = files;
+    }
+
+    // GET and HEAD, ranges and preconditions; a missing file is a 404, W&B's failures 502-504
+    @GetMapping("/checkpoints/{name}")
+    Mono<Void> checkpoint(@PathVariable("name") String name, ServerWebExchange exchange) {
+      return files.write(wandb.run("acme/vision/1x2y3z").file("checkpoints/" + name), exchange);
+    }
+
+    // JSON without URLs; a WandbException here gets the same statuses (WandbExceptionHandler)
+    @GetMapping("/checkpoints")
+    Flux<File> list() {
+      return wandb
+          .run("acme/vision/1x2y3z")
+          .files(FileQuery.builder().pattern("checkpoints/%").build());
+    }
+  }
+
+  // Optional: statuses of your own; here a refused API key is "unavailable", not "bad gateway"
+  @Bean
+  static WandbErrorStatus wandbErrorStatus() {
+    WandbErrorStatus standard = WandbErrorStatus.defaults();
+    return e ->
+        e instanceof WandbAuthenticationException
+            ? HttpStatus.SERVICE_UNAVAILABLE
+            : standard.statusFor(e);
+  }
+  // --- end
 }
