@@ -14,14 +14,18 @@ repo=$(cd "$here/.." && pwd)
 reps=5; big_mib=1024; mid_mib=100; huge_mib=10240; huge_reps=1; many=2000; concs="1 8 32 128"
 latency_ms=20; latency_reps=2; listing_files=100000; listing_reps=2
 jmh_args=()
+tls_only=0
 if [ "${1:-}" = "--quick" ]; then
   reps=1; big_mib=32; mid_mib=8; huge_mib=256; many=100; concs="1 8"; latency_reps=1
   listing_files=5000; listing_reps=1; jmh_args=(-wi 1 -i 1 -w 1 -r 1 -p chunkKiB=64 -p perPage=50)
 fi
+if [ "${1:-}" = "--tls" ]; then tls_only=1; fi
+reps=${REPS:-$reps}
 
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
 [ -x /usr/bin/time ] || need+=(time)
+command -v openssl >/dev/null || need+=(openssl)
 /usr/bin/python3 -c 'import requests' 2>/dev/null || need+=(python3-requests)
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
@@ -31,14 +35,29 @@ mkdir -p "$work/data/files" "$work/classes" "$work/tmpfs"
 if ! mountpoint -q "$work/tmpfs"; then
   mount -t tmpfs -o size=3g tmpfs "$work/tmpfs" 2>/dev/null || echo "(no tmpfs: many-file output goes to $work/tmpfs on disk)"
 fi
-port=18080
+port=${PORT:-18080}
+tls_port=${TLS_PORT:-18443}
 base="http://127.0.0.1:$port"
+tls_base="https://127.0.0.1:$tls_port"
+
+# ---- a self-signed certificate for 127.0.0.1 that every peer trusts: curl through --cacert, the
+# JVM peers through a PKCS12 trust store named by the javax.net.ssl properties
+mkdir -p "$work/tls"
+if [ ! -s "$work/tls/trust.p12" ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+    -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
+  rm -f "$work/tls/trust.p12"
+  keytool -importcert -noprompt -alias bench -file "$work/tls/cert.pem" -keystore "$work/tls/trust.p12" \
+    -storetype PKCS12 -storepass changeit > /dev/null
+fi
+tls_java=(-Djavax.net.ssl.trustStore="$work/tls/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12)
 
 # ---- data: one big file, one mid-sized file, many small files; their listings and URL lists
-/usr/bin/python3 - "$work" "$big_mib" "$mid_mib" "$many" "$base" "$huge_mib" <<'PY'
+/usr/bin/python3 - "$work" "$big_mib" "$mid_mib" "$many" "$base" "$huge_mib" "$tls_base" <<'PY'
 import base64, hashlib, json, os, sys
 work, big, mid, many, base = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-huge = int(sys.argv[6])
+huge = int(sys.argv[6]); tls_base = sys.argv[7]
 files = os.path.join(work, "data", "files")
 def make(path, size):
     if os.path.exists(path) and os.path.getsize(path) == size:
@@ -72,26 +91,32 @@ def md5(path):
 sets = {"big": [("big.bin", big << 20)], "mid": [("mid.bin", mid << 20)],
         "huge": [("huge.bin", huge << 20)],
         "many": [("f_%05d.bin" % i, 64 << 10) for i in range(many)]}
-conf_locations = []
+conf_locations, tls_locations = [], []
 for name, entries in sets.items():
     d = os.path.join(files, name); os.makedirs(d, exist_ok=True)
-    edges, urls, manifest = [], [], []
+    manifest = []
     for fname, size in entries:
         p = os.path.join(d, fname); make(p, size); b64, hexd = md5(p)
-        url = "%s/files/%s/%s" % (base, name, fname)
-        edges.append({"node": {"id": name + fname, "name": fname, "url": url, "directUrl": "",
-                               "sizeBytes": size, "md5": b64},
-                      "cursor": "c" + fname})
-        urls.append(url); manifest.append("%s  %s" % (hexd, fname))
-    page = {"data": {"project": {"run": {"projectId": 1, "files": {"edges": edges,
-            "pageInfo": {"endCursor": edges[-1]["cursor"], "hasNextPage": False}}}}}}
-    with open(os.path.join(work, name + ".json"), "w") as f: json.dump(page, f)
-    with open(os.path.join(work, name + ".urls"), "w") as f: f.write("\n".join(urls) + "\n")
+        manifest.append("%s  %s" % (hexd, fname))
     with open(os.path.join(work, name + ".md5"), "w") as f: f.write("\n".join(manifest) + "\n")
-    # nginx answers POST to a static file with 405; error_page turns that into a GET of the file.
-    conf_locations.append(
-        "    location = /%s/graphql { default_type application/json; alias %s/%s.json; error_page 405 =200 $uri; }"
-        % (name, work, name))
+    # The same listing twice: file URLs over http, and over https (prefix "tls-").
+    for prefix, root_url, locations in (("", base, conf_locations), ("tls-", tls_base, tls_locations)):
+        edges, urls = [], []
+        for fname, size in entries:
+            b64, hexd = md5(os.path.join(d, fname))
+            url = "%s/files/%s/%s" % (root_url, name, fname)
+            edges.append({"node": {"id": name + fname, "name": fname, "url": url, "directUrl": "",
+                                   "sizeBytes": size, "md5": b64},
+                          "cursor": "c" + fname})
+            urls.append(url)
+        page = {"data": {"project": {"run": {"projectId": 1, "files": {"edges": edges,
+                "pageInfo": {"endCursor": edges[-1]["cursor"], "hasNextPage": False}}}}}}
+        with open(os.path.join(work, prefix + name + ".json"), "w") as f: json.dump(page, f)
+        with open(os.path.join(work, prefix + name + ".urls"), "w") as f: f.write("\n".join(urls) + "\n")
+        # nginx answers POST to a static file with 405; error_page turns that into a GET of the file.
+        locations.append(
+            "    location = /%s/graphql { default_type application/json; alias %s/%s%s.json; error_page 405 =200 $uri; }"
+            % (name, work, prefix, name))
 with open(os.path.join(work, "nginx.conf"), "w") as f:
     f.write("""worker_processes 1;
 pid %s/nginx.pid;
@@ -107,8 +132,18 @@ http {
     root %s/data;
 %s
   }
+  server {
+    listen 127.0.0.1:%s ssl http2;
+    ssl_certificate %s/tls/cert.pem;
+    ssl_certificate_key %s/tls/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:TLS:10m;
+    root %s/data;
+%s
+  }
 }
-""" % (work, work, base.rsplit(":", 1)[1], work, "\n".join(conf_locations)))
+""" % (work, work, base.rsplit(":", 1)[1], work, "\n".join(conf_locations),
+       tls_base.rsplit(":", 1)[1], work, work, work, "\n".join(tls_locations)))
 PY
 nginx -s stop -c "$work/nginx.conf" 2>/dev/null || true
 sleep 0.2
@@ -141,6 +176,13 @@ if [ "${CDS:-1}" = 1 ]; then
       *) args=("$work/mid.urls" "$work/cds-out" 1) ;;
     esac
     java -XX:ArchiveClassesAtExit="$work/cds/$peer.jsa" ${netty_jfr[@]+"${netty_jfr[@]}"} -cp "$cp" "$peer" "${args[@]}" > /dev/null 2>&1
+    # Over https a program loads the TLS classes as well: its archive is recorded over https.
+    rm -rf "$work/cds-out" && mkdir -p "$work/cds-out"
+    case $peer in
+      Wandb4jDownload) args=("$tls_base/mid" "$work/cds-out" 1 md5) ;;
+      *) args=("$work/tls-mid.urls" "$work/cds-out" 1) ;;
+    esac
+    java -XX:ArchiveClassesAtExit="$work/cds/tls-$peer.jsa" "${tls_java[@]}" ${netty_jfr[@]+"${netty_jfr[@]}"} -cp "$cp" "$peer" "${args[@]}" > /dev/null 2>&1
   done
 fi
 # The command line, through its launcher (bin/wandb4j), which records its own archive on first use.
@@ -152,6 +194,9 @@ small_heap=(-Xmx64m -XX:MaxDirectMemorySize=64m)
 
 results="$work/results.tsv"; : > "$results"
 warm() { find "$work/data/files/$1" -type f -exec cat {} + > /dev/null; }  # idle page cache is reclaimed
+# The wandb4j rows do not force files to disk (DownloadOptions.durable(false), --no-fsync), as curl,
+# the JDK client and WebClient do not; the -durable rows keep the library's default (each file and
+# its folder forced), the like for like of the SDK-style loop, which calls fsync.
 # run SCENARIO PEER OUT BYTES COUNT command...
 run() {
   local scenario=$1 peer=$2 out=$3 bytes=$4 count=$5; shift 5
@@ -177,9 +222,76 @@ one_file() {  # one_file SET SCENARIO [JVM flags for wandb4j...]
   run "$scenario" spring-webclient "$out" "$size" 1 java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/$set.urls" "$out" 1
   run "$scenario" wandb4j "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 size
   run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
-  run "$scenario" wandb4j-cli "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify
-  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1
+  run "$scenario" wandb4j-md5-durable "$out" "$size" 1 java $(cds Wandb4jDownload) ${limits[@]+"${limits[@]}"} -Dbench.durable=true -cp "$cp" Wandb4jDownload "$base/$set" "$out" 1 md5
+  run "$scenario" wandb4j-cli "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify --no-fsync
+  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1 --no-fsync
+  run "$scenario" wandb4j-cli-md5-durable "$out" "$size" 1 "${cli[@]}" --base-url "$base/$set" download acme/bench/run1 --root "$out" -c 1
 }
+
+# ---- over https: the same files from nginx with TLS 1.3 on a self-signed certificate that every peer
+# trusts (curl through --cacert, the JVM peers through a trust store), HTTP/2 offered by the server:
+# curl takes it, the JDK client is held to HTTP/1.1, WebClient and wandb4j speak HTTP/1.1 unless
+# the row says h2. wandb4j-cli-jdk-tls is the command line with OpenSSL turned off (the JDK's
+# SSLEngine), to show what BoringSSL buys.
+tls_cli=(env JAVA_OPTS="${tls_java[*]}" WANDB4J_CDS_DIR="$work/cds-cli-tls" WANDB4J_CDS="${CDS:-1}" "$repo/bin/wandb4j" -q --api-key benchmark-key)
+tls_cli_jdk=(env JAVA_OPTS="${tls_java[*]} -Dio.netty.handler.ssl.noOpenSsl=true" WANDB4J_CDS_DIR="$work/cds-cli-tls-jdk" WANDB4J_CDS="${CDS:-1}" "$repo/bin/wandb4j" -q --api-key benchmark-key)
+# A user's first run records the launcher's archive with what it did; over https that includes
+# the TLS classes. One untimed https download records it for each engine.
+rm -rf "$work/cds-cli-tls" "$work/cds-cli-tls-jdk" "$work/cds-out" && mkdir -p "$work/cds-out"
+"${tls_cli[@]}" --base-url "$tls_base/mid" download acme/bench/run1 --root "$work/cds-out" > /dev/null
+rm -rf "$work/cds-out" && mkdir -p "$work/cds-out"
+"${tls_cli_jdk[@]}" --base-url "$tls_base/mid" download acme/bench/run1 --root "$work/cds-out" > /dev/null
+tls_one_file() {  # tls_one_file SET SCENARIO
+  local set=$1; scenario_set=$1; scenario=$2
+  local size out url
+  size=$(stat -c %s "$work/data/files/$set/$set.bin"); out="$work/out-$set"
+  url=$(cat "$work/tls-$set.urls")
+  warm "$set"
+  run "$scenario" curl "$out" "$size" 1 curl -s -f --cacert "$work/tls/cert.pem" -o "$out/$set.bin" "$url"
+  run "$scenario" jdk-httpclient "$out" "$size" 1 java $(cds tls-JdkDownload) "${tls_java[@]}" -cp "$cp" JdkDownload "$work/tls-$set.urls" "$out" 1
+  run "$scenario" spring-webclient "$out" "$size" 1 java $(cds tls-WebClientDownload) "${tls_java[@]}" -cp "$cp" WebClientDownload "$work/tls-$set.urls" "$out" 1
+  run "$scenario" wandb4j "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 size
+  run "$scenario" wandb4j-md5 "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 md5
+  run "$scenario" wandb4j-md5-durable "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -Dbench.durable=true -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 md5
+  run "$scenario" wandb4j-64m "$out" "$size" 1 java $(cds tls-Wandb4jDownload) "${tls_java[@]}" "${small_heap[@]}" -cp "$cp" Wandb4jDownload "$tls_base/$set" "$out" 1 size
+  run "$scenario" wandb4j-cli "$out" "$size" 1 "${tls_cli[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify --no-fsync
+  run "$scenario" wandb4j-cli-md5 "$out" "$size" 1 "${tls_cli[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-fsync
+  run "$scenario" wandb4j-cli-jdk-tls "$out" "$size" 1 "${tls_cli_jdk[@]}" --base-url "$tls_base/$set" download acme/bench/run1 --root "$out" -c 1 --no-verify --no-fsync
+}
+tls_scenarios() {
+  for rep in $(seq "$reps"); do
+    tls_one_file big tls-one-big
+    tls_one_file mid tls-one-mid
+    scenario_set=many; scenario=tls-many-64k-c32
+    total=$((many * 65536)); out="$work/tmpfs/out"
+    warm many
+    run "$scenario" curl "$out" "$total" "$many" sh -c "cd '$out' && curl -s -f --cacert '$work/tls/cert.pem' -Z --parallel-max 32 --remote-name-all \$(cat '$work/tls-many.urls')"
+    run "$scenario" curl-http1.1 "$out" "$total" "$many" sh -c "cd '$out' && curl -s -f --http1.1 --cacert '$work/tls/cert.pem' -Z --parallel-max 32 --remote-name-all \$(cat '$work/tls-many.urls')"
+    run "$scenario" jdk-httpclient "$out" "$total" "$many" java $(cds tls-JdkDownload) "${tls_java[@]}" -cp "$cp" JdkDownload "$work/tls-many.urls" "$out" 32
+    run "$scenario" spring-webclient "$out" "$total" "$many" java $(cds tls-WebClientDownload) "${tls_java[@]}" -cp "$cp" WebClientDownload "$work/tls-many.urls" "$out" 32
+    run "$scenario" wandb4j "$out" "$total" "$many" java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -cp "$cp" Wandb4jDownload "$tls_base/many" "$out" 32 size
+    run "$scenario" wandb4j-h2 "$out" "$total" "$many" java $(cds tls-Wandb4jDownload) "${tls_java[@]}" -Dbench.http2=true -cp "$cp" Wandb4jDownload "$tls_base/many" "$out" 32 size
+    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${tls_cli[@]}" --base-url "$tls_base/many" download acme/bench/run1 --root "$out" -c 32 --no-verify --no-fsync
+  done
+  # Warm JVMs: the 1 GiB file, and the 2,000 files 32 at a time, again and again in one JVM;
+  # curl's whole-process runs are the reference. wandb4j-h2 offers HTTP/2, which nginx takes.
+  warm big; mkdir -p "$work/out-big"
+  java "${tls_java[@]}" -Dbench.http2=true -cp "$cp" WarmBench "$tls_base/big" "$(cat "$work/tls-big.urls")" "$work/out-big" "$reps" \
+    "$(cut -d' ' -f1 "$work/big.md5")" > "$work/tls-warm.tsv"
+  size=$(stat -c %s "$work/data/files/big/big.bin")
+  awk -F'\t' -v OFS='\t' '$1 == "tls-one-big" && $2 == "curl" {print "tls-one-big-warm-jvm", $2, $3, $4, $5, $6, $7}' "$results" >> "$results"
+  awk -F'\t' -v OFS='\t' -v size="$size" '{print "tls-one-big-warm-jvm", $1, $2, -1, -1, size, 1}' "$work/tls-warm.tsv" >> "$results"
+  warm many
+  java "${tls_java[@]}" -Dbench.http2=true -cp "$cp" WarmManyBench "$tls_base/many" "$work/tls-many.urls" "$work/many.md5" "$work/tmpfs/warm-many" 32 \
+    "$((reps + 5))" > "$work/tls-warm-many.tsv"
+  awk -F'\t' -v OFS='\t' '$1 == "tls-many-64k-c32" && ($2 == "curl" || $2 == "curl-http1.1") {print "tls-many-64k-c32-warm-jvm", $2, $3, $4, $5, $6, $7}' "$results" >> "$results"
+  awk -F'\t' -v OFS='\t' -v total="$total" -v many="$many" '{print "tls-many-64k-c32-warm-jvm", $1, $2, -1, -1, total, many}' "$work/tls-warm-many.tsv" >> "$results"
+}
+if [ "$tls_only" = 1 ]; then
+  tls_scenarios
+  /usr/bin/python3 "$here/python/report.py" "$results" "$reps" "$here/chart-tls.png"
+  exit 0
+fi
 
 for rep in $(seq "$reps"); do
   one_file big one-big
@@ -198,8 +310,11 @@ for rep in $(seq "$reps"); do
     run "$scenario" spring-webclient "$out" "$total" "$many" java $(cds WebClientDownload) -cp "$cp" WebClientDownload "$work/many.urls" "$out" "$c"
     run "$scenario" wandb4j "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" size
     run "$scenario" wandb4j-md5 "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" md5
-    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c" --no-verify
-    run "$scenario" wandb4j-cli-md5 "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c"
+    if [ "$c" = 32 ]; then
+      run "$scenario" wandb4j-md5-durable "$out" "$total" "$many" java $(cds Wandb4jDownload) -Dbench.durable=true -cp "$cp" Wandb4jDownload "$base/many" "$out" "$c" md5
+    fi
+    run "$scenario" wandb4j-cli "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c" --no-verify --no-fsync
+    run "$scenario" wandb4j-cli-md5 "$out" "$total" "$many" "${cli[@]}" --base-url "$base/many" download acme/bench/run1 --root "$out" -c "$c" --no-fsync
   done
 done
 
@@ -220,6 +335,8 @@ java -cp "$cp" WarmManyBench "$base/many" "$work/many.urls" "$work/many.md5" "$w
 awk -F'\t' -v OFS='\t' '$1 == "many-64k-c32" && $2 == "curl" {print "many-64k-c32-warm-jvm", $2, $3, $4, $5, $6, $7}' "$results" > "$work/warm-many-curl.tsv"
 cat "$work/warm-many-curl.tsv" >> "$results"
 awk -F'\t' -v OFS='\t' -v total="$total" -v many="$many" '{print "many-64k-c32-warm-jvm", $1, $2, -1, -1, total, many}' "$work/warm-many.tsv" >> "$results"
+
+tls_scenarios
 
 # ---- one generated file of 10 GiB, to ext4: wandb4j within 64 MiB of heap and 64 MiB direct
 # memory; and the 1 GiB file again within the same limits, to show what they cost
@@ -252,6 +369,7 @@ for rep in $(seq "$latency_reps"); do
   for c in 32 128; do
     run "$scenario" "wandb4j-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" size "$key"
     run "$scenario" "wandb4j-md5-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" md5 "$key"
+    run "$scenario" "wandb4j-md5-durable-c$c" "$out" "$total" "$many" java $(cds Wandb4jDownload) -Dbench.durable=true -cp "$cp" Wandb4jDownload "$emu" "$out" "$c" md5 "$key"
   done
 done
 kill "$emu_pid" 2>/dev/null || true
@@ -261,6 +379,10 @@ kill "$emu_pid" 2>/dev/null || true
 # ---- listing: wandb4j against a bare loop of the same page queries, on the emulator
 echo
 java -cp "$cp" ListingBench "$listing_files" "$listing_reps"
+
+# ---- a page of 1,000 files with signed URLs, gzipped by the server and not
+echo
+java -cp "$cp" GzipPageBench 50
 
 # ---- JMH: the write path and page parsing, with allocation per operation
 echo

@@ -26,6 +26,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * median time per download is printed as TSV rows (scenario, peer, seconds) after each output is
  * checked against the expected MD5. curl, run by the script, is the reference.
  * Args: API base URL (wandb4j lists the run there), file URL, output folder, rounds, hex MD5.
+ * {@code -Dbench.http2=true} adds wandb4j offering HTTP/2 (over https). The wandb4j rows do not
+ * force files to disk ({@code durable(false)}), as curl and the other peers do not;
+ * wandb4j-md5-durable is the library's defaults (MD5 checked, file and folder forced).
  */
 public final class WarmBench {
   public static void main(String[] args) throws Exception {
@@ -41,17 +44,31 @@ public final class WarmBench {
         WebClient.builder()
             .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create()))
             .build();
-    try (WandbClient wandb = WandbClient.builder().baseUrl(base).apiKey("benchmark-key").build()) {
+    boolean h2 = Boolean.getBoolean("bench.http2");
+    try (WandbClient wandb = WandbClient.builder().baseUrl(base).apiKey("benchmark-key").build();
+        WandbClient wandbH2 =
+            WandbClient.builder().baseUrl(base).apiKey("benchmark-key").http2(true).build()) {
       Map<String, Callable<Object>> peers = new LinkedHashMap<>();
       peers.put("jdk-httpclient", () -> jdk.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofFile(target)));
       peers.put("spring-webclient", () -> DataBufferUtils.write(
               web.get().uri(url).retrieve().bodyToFlux(DataBuffer.class), target,
               StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
           .block());
-      for (boolean verify : new boolean[] {false, true}) {
-        DownloadOptions options = DownloadOptions.builder().verifyChecksum(verify).build();
-        peers.put(verify ? "wandb4j-md5" : "wandb4j", () -> wandb.run("acme/bench/run1")
+      Map<String, DownloadOptions> rows = new LinkedHashMap<>();
+      rows.put("wandb4j", DownloadOptions.builder().verifyChecksum(false).durable(false).build());
+      rows.put("wandb4j-md5", DownloadOptions.builder().durable(false).build());
+      rows.put("wandb4j-md5-durable", DownloadOptions.builder().build());
+      for (Map.Entry<String, DownloadOptions> row : rows.entrySet()) {
+        DownloadOptions options = row.getValue();
+        peers.put(row.getKey(), () -> wandb.run("acme/bench/run1")
             .downloadAll(out, FileQuery.builder().perPage(1000).build(), options, 1)
+            .doOnNext(r -> { if (r.isFailed()) throw new IllegalStateException(r.error()); })
+            .blockLast());
+      }
+      if (h2) {
+        peers.put("wandb4j-h2", () -> wandbH2.run("acme/bench/run1")
+            .downloadAll(out, FileQuery.builder().perPage(1000).build(),
+                DownloadOptions.builder().verifyChecksum(false).durable(false).build(), 1)
             .doOnNext(r -> { if (r.isFailed()) throw new IllegalStateException(r.error()); })
             .blockLast());
       }

@@ -27,7 +27,9 @@ import reactor.netty.resources.ConnectionProvider;
  * peers alternate, every output folder is checked file by file against the manifest's MD5s
  * (outside the timing), and the median time per round is printed as TSV rows (peer, seconds).
  * Args: API base URL (wandb4j lists the run there), URL list, manifest (md5sum format), output
- * folder, concurrency, rounds.
+ * folder, concurrency, rounds. {@code -Dbench.http2=true} adds wandb4j offering HTTP/2 (over https).
+ * The wandb4j rows do not force files to disk ({@code durable(false)}), as the other peers do not;
+ * wandb4j-md5-durable is the library's defaults (MD5 checked, files and folder forced).
  */
 public final class WarmManyBench {
   public static void main(String[] args) throws Exception {
@@ -50,8 +52,16 @@ public final class WarmManyBench {
             .clientConnector(
                 new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(pool)))
             .build();
+    boolean h2 = Boolean.getBoolean("bench.http2");
     try (WandbClient wandb =
-        WandbClient.builder().baseUrl(base).apiKey("benchmark-key").maxConnections(n).build()) {
+            WandbClient.builder().baseUrl(base).apiKey("benchmark-key").maxConnections(n).build();
+        WandbClient wandbH2 =
+            WandbClient.builder()
+                .baseUrl(base)
+                .apiKey("benchmark-key")
+                .maxConnections(n)
+                .http2(true)
+                .build()) {
       Map<String, Callable<Object>> peers = new LinkedHashMap<>();
       peers.put(
           "jdk-httpclient",
@@ -73,14 +83,35 @@ public final class WarmManyBench {
                               StandardOpenOption.TRUNCATE_EXISTING),
                       n)
                   .blockLast());
-      for (boolean verify : new boolean[] {false, true}) {
-        DownloadOptions options = DownloadOptions.builder().verifyChecksum(verify).build();
+      Map<String, DownloadOptions> rows = new LinkedHashMap<>();
+      rows.put("wandb4j", DownloadOptions.builder().verifyChecksum(false).durable(false).build());
+      rows.put("wandb4j-md5", DownloadOptions.builder().durable(false).build());
+      rows.put("wandb4j-md5-durable", DownloadOptions.builder().build());
+      for (Map.Entry<String, DownloadOptions> row : rows.entrySet()) {
+        DownloadOptions options = row.getValue();
         peers.put(
-            verify ? "wandb4j-md5" : "wandb4j",
+            row.getKey(),
             () ->
                 wandb
                     .run("acme/bench/run1")
                     .downloadAll(out, FileQuery.builder().perPage(1000).build(), options, n)
+                    .doOnNext(
+                        r -> {
+                          if (r.isFailed()) {
+                            throw new IllegalStateException(r.error());
+                          }
+                        })
+                    .blockLast());
+      }
+      if (h2) {
+        DownloadOptions sizeOnly =
+            DownloadOptions.builder().verifyChecksum(false).durable(false).build();
+        peers.put(
+            "wandb4j-h2",
+            () ->
+                wandbH2
+                    .run("acme/bench/run1")
+                    .downloadAll(out, FileQuery.builder().perPage(1000).build(), sizeOnly, n)
                     .doOnNext(
                         r -> {
                           if (r.isFailed()) {

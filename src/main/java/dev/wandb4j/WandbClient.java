@@ -1,12 +1,16 @@
 package dev.wandb4j;
 
+import dev.wandb4j.error.WandbAuthenticationException;
 import dev.wandb4j.internal.ClientCore;
 import dev.wandb4j.internal.ClientSettings;
 import dev.wandb4j.internal.Credentials;
 import dev.wandb4j.internal.Events;
 import dev.wandb4j.internal.HttpCore;
+import dev.wandb4j.internal.Proxies;
 import dev.wandb4j.internal.RetrySettings;
 import dev.wandb4j.internal.TransferBudget;
+import dev.wandb4j.internal.TransportOptions;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,8 +23,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.TrustManagerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
@@ -90,7 +96,7 @@ public final class WandbClient implements AutoCloseable {
    * else the netrc entry for the API host.
    *
    * @return a new client
-   * @throws IllegalStateException if no API key can be found
+   * @throws dev.wandb4j.error.WandbAuthenticationException if no API key can be found
    */
   public static WandbClient create() {
     return builder().build();
@@ -218,9 +224,14 @@ public final class WandbClient implements AutoCloseable {
     private final List<WandbClientListener> listeners = new ArrayList<>();
     private long maxBufferedBytes;
     private boolean connectionPoolMetrics;
+    private ProxyOptions proxy;
+    private boolean http2;
+    private UnaryOperator<HttpClient> httpClientCustomizer;
+    private boolean allowPlainHttp;
     private ConnectionProvider.MeterRegistrar poolMeters;
     private boolean allowMissingApiKey;
     private Function<String, String> env = System::getenv;
+    private Function<String, String> properties = System::getProperty;
     private Path userHome = Path.of(System.getProperty("user.home", "."));
 
     private Builder() {}
@@ -459,6 +470,66 @@ public final class WandbClient implements AutoCloseable {
     }
 
     /**
+     * The HTTP proxy every request goes through, but those to its {@link
+     * ProxyOptions#nonProxyHosts(List) non-proxy hosts}; {@link ProxyOptions#NONE} for none at all.
+     * Requests are tunnelled ({@code CONNECT}), so TLS runs end to end. Default: the environment's
+     * {@code HTTPS_PROXY} (https URLs) and {@code HTTP_PROXY} (http URLs), either case, with {@code
+     * NO_PROXY}; else the JVM's {@code https.proxyHost}/{@code https.proxyPort}, {@code
+     * http.proxyHost}/{@code http.proxyPort} and {@code http.nonProxyHosts}; else none.
+     *
+     * @param proxy the proxy
+     * @return this builder
+     */
+    public Builder proxy(ProxyOptions proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
+
+    /**
+     * Offers HTTP/2 to https servers (API and storage) through ALPN, keeping HTTP/1.1 where a
+     * server does not take it. Over HTTP/2 many downloads share one connection. Default: false:
+     * HTTP/1.1 with a pool of connections measured faster here for large and for many small files
+     * alike (benchmarks/README.md).
+     *
+     * @param enabled whether to offer HTTP/2
+     * @return this builder
+     */
+    public Builder http2(boolean enabled) {
+      this.http2 = enabled;
+      return this;
+    }
+
+    /**
+     * An escape hatch: a function applied last to the Reactor Netty {@link HttpClient} the client
+     * builds (once for each route: direct, and through each proxy), for whatever the settings do
+     * not cover, e.g. a {@code wiretap}, a {@code resolver}, socket options or metrics. What it
+     * sets wins over the client's own settings; the client relies on redirects staying off and on
+     * the HTTP decoder it sets, so leave those alone. The client still adds its own headers per
+     * request. Default: none.
+     *
+     * @param customizer returns the client to use, usually {@code client.something(...)}
+     * @return this builder
+     */
+    public Builder httpClientCustomizer(UnaryOperator<HttpClient> customizer) {
+      this.httpClientCustomizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    /**
+     * Allows a plain {@code http://} base URL on a host other than this machine's loopback: the API
+     * key would cross the network in clear text, so such a URL is refused unless this is set.
+     * Loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) is always allowed. Default:
+     * false.
+     *
+     * @param allow whether to allow it
+     * @return this builder
+     */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
+      return this;
+    }
+
+    /**
      * Whether {@link #build()} succeeds when no API key can be found. If it does, every request to
      * the API fails with {@link dev.wandb4j.error.WandbAuthenticationException}, saying how to give
      * a key, without sending anything; an application can then start (and its tests run) without
@@ -478,12 +549,20 @@ public final class WandbClient implements AutoCloseable {
       return this;
     }
 
+    Builder systemProperties(Function<String, String> properties) {
+      this.properties = properties;
+      return this;
+    }
+
     /**
      * Builds the client. Reads the netrc file when the key comes from there.
      *
      * @return the client
-     * @throws IllegalArgumentException if the base URL is not an absolute http(s) URL
-     * @throws IllegalStateException if no API key can be found; the message says how to give one
+     * @throws IllegalArgumentException if the base URL is not an absolute http(s) URL, or is plain
+     *     http on another host than loopback without {@link #allowPlainHttp(boolean)}, or a proxy
+     *     variable is not an HTTP proxy URL
+     * @throws WandbAuthenticationException if no API key can be found (unless {@link
+     *     #allowMissingApiKey(boolean)}); the message says how to give one
      */
     public WandbClient build() {
       String url = baseUrl;
@@ -492,10 +571,29 @@ public final class WandbClient implements AutoCloseable {
         url = fromEnv == null || fromEnv.isBlank() ? DEFAULT_BASE_URL : fromEnv;
       }
       URI base = parseBaseUrl(url);
+      if (!allowPlainHttp && "http".equalsIgnoreCase(base.getScheme()) && !isLoopback(base)) {
+        throw new IllegalArgumentException(
+            "Refusing to send the W&B API key in clear text to "
+                + base.getHost()
+                + ": use an https base URL, or allow plain http for a network you trust"
+                + " (allowPlainHttp(true); --allow-http on the command line; wandb.allow-plain-http"
+                + " in Spring Boot)");
+      }
+      Proxies proxies;
+      if (proxy == null) {
+        proxies = Proxies.fromEnvironment(env, properties);
+      } else if (proxy == ProxyOptions.NONE) {
+        proxies = Proxies.NONE;
+      } else {
+        proxies =
+            Proxies.of(
+                new Proxies.Route(proxy.host(), proxy.port(), proxy.username(), proxy.password()),
+                proxy.nonProxyHosts());
+      }
       String key;
       try {
         key = Credentials.resolveApiKey(apiKey, env, userHome, base);
-      } catch (IllegalStateException none) {
+      } catch (WandbAuthenticationException none) {
         if (!allowMissingApiKey || apiKey != null) {
           throw none;
         }
@@ -517,14 +615,43 @@ public final class WandbClient implements AutoCloseable {
       HttpCore http =
           new HttpCore(
               settings,
-              connectionProvider,
-              loopResources,
-              maxConnections,
-              connectionPoolMetrics,
-              poolMeters,
-              trustManagerFactory,
-              budget);
+              budget,
+              new TransportOptions(
+                  connectionProvider,
+                  loopResources,
+                  maxConnections,
+                  connectionPoolMetrics,
+                  poolMeters,
+                  trustManagerFactory,
+                  http2,
+                  proxies,
+                  httpClientCustomizer,
+                  null));
       return new WandbClient(new ClientCore(http, budget), env);
+    }
+
+    /** Whether a URL names this machine: {@code localhost} or a loopback address, no lookup. */
+    static boolean isLoopback(URI uri) {
+      String host = uri.getHost().toLowerCase(Locale.ROOT);
+      if (host.equals("localhost") || host.endsWith(".localhost")) {
+        return true;
+      }
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      byte[] address = NetUtil.createByteArrayFromIpAddressString(host);
+      if (address == null) {
+        return false;
+      }
+      if (address.length == 4) {
+        return address[0] == 127;
+      }
+      for (int i = 0; i < 15; i++) {
+        if (address[i] != 0) {
+          return false;
+        }
+      }
+      return address[15] == 1;
     }
 
     /** 64 MiB, or a quarter of the direct memory the JVM allows if that is smaller. */

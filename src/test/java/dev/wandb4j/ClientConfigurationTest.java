@@ -74,10 +74,67 @@ class ClientConfigurationTest {
   }
 
   @Test
-  void withoutAKeyBuildSaysHowToProvideOne() {
+  void withoutAKeyBuildFailsWithAnAuthenticationErrorThatSaysHowToProvideOne() {
     assertThatThrownBy(() -> builder(Map.of()).build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("WANDB_API_KEY");
+        .isInstanceOf(dev.wandb4j.error.WandbAuthenticationException.class)
+        .hasMessageContaining("WANDB_API_KEY")
+        .hasMessageContaining("netrc")
+        .hasMessageContaining("--api-key");
+  }
+
+  @Test
+  void tlsIsSetUpByTheBuilderOfAnHttpsClientAndNotAtAllForAPlainHttpOne() throws Exception {
+    javax.net.ssl.TrustManagerFactory uninitialized =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    assertThatThrownBy(
+            () ->
+                builder(Map.of())
+                    .baseUrl("https://wandb.example.com")
+                    .apiKey("k")
+                    .trustManagerFactory(uninitialized)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Could not build a TLS context");
+    try (WandbClient c =
+        builder(Map.of())
+            .baseUrl("http://127.0.0.1:1")
+            .apiKey("k")
+            .trustManagerFactory(uninitialized)
+            .build()) {
+      assertThat(c.baseUrl().getScheme()).isEqualTo("http");
+    }
+  }
+
+  @Test
+  void aPlainHttpBaseUrlOnAnotherHostIsRefusedUnlessAllowed() {
+    for (String remote :
+        new String[] {
+          "http://wandb.example.com", "http://10.1.2.3:8080/api", "http://[2001:db8::1]"
+        }) {
+      assertThatThrownBy(() -> builder(Map.of()).baseUrl(remote).apiKey("k").build())
+          .as(remote)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("clear text")
+          .hasMessageContaining("allowPlainHttp")
+          .hasMessageNotContaining("k3y");
+      try (WandbClient c =
+          builder(Map.of()).baseUrl(remote).apiKey("k").allowPlainHttp(true).build()) {
+        assertThat(c.baseUrl().getScheme()).isEqualTo("http");
+      }
+    }
+    for (String local :
+        new String[] {
+          "http://localhost:8080",
+          "http://127.0.0.1:1",
+          "http://127.1.2.3",
+          "http://[::1]:8080",
+          "http://wandb.localhost"
+        }) {
+      try (WandbClient c = builder(Map.of()).baseUrl(local).apiKey("k").build()) {
+        assertThat(c.baseUrl().getScheme()).as(local).isEqualTo("http");
+      }
+    }
   }
 
   @Test

@@ -2,7 +2,10 @@ package dev.wandb4j.cli;
 
 import picocli.CommandLine.Option;
 
-/** Where the W&amp;B API is and the key for it: the options of ls, download and rm. */
+/**
+ * Where the W&amp;B API is and the key for it: the options of ls, download and rm, and whether the
+ * key may travel in clear text.
+ */
 final class Connection {
   @Option(
       names = "--base-url",
@@ -19,4 +22,11 @@ final class Connection {
           "API key. Prefer WANDB_API_KEY or ~/.netrc: a key on the command line is visible to"
               + " other users in the process list and lands in shell history.")
   String apiKey;
+
+  @Option(
+      names = "--allow-http",
+      description =
+          "Allow a plain http:// base URL on another host than this machine: the API key would"
+              + " cross the network in clear text.")
+  boolean allowHttp;
 }

@@ -133,7 +133,7 @@ final class DownloadCommand implements Callable<Integer> {
       }
       RunQuery runQuery = runs.query(RunQuery.DEFAULT_PER_PAGE);
       FileQuery fileQuery = Selection.query(selection, 1000);
-      try (WandbClient client = main.client(connection, run)) {
+      try (WandbClient client = main.client(connection, run, concurrency)) {
         Project project = client.project(run);
         return new BulkRun(main)
             .download(
@@ -150,7 +150,7 @@ final class DownloadCommand implements Callable<Integer> {
           "--runs-filter, --state, --tag, --created-after/--created-before and --oldest-first"
               + " select runs of a project: give entity/project instead of a run");
     }
-    try (WandbClient client = main.client(connection, run)) {
+    try (WandbClient client = main.client(connection, run, concurrency)) {
       return new BulkRun(main)
           .download(
               client,

@@ -48,7 +48,8 @@ import reactor.netty.resources.LoopResources;
       "",
       "Credentials: WANDB_API_KEY, else the ~/.netrc entry for the API host (as",
       "`wandb login` writes it). WANDB_BASE_URL selects a self-hosted server; so does",
-      "a run's URL when neither it nor --base-url is given.",
+      "a run's URL when neither it nor --base-url is given. HTTPS_PROXY, HTTP_PROXY",
+      "and NO_PROXY (or the JVM's proxy properties) select a proxy.",
       "",
       "Exit codes: 0 success, 1 other error, 2 usage, 3 authentication, 4 not found",
       "(a run, or a --name the run does not have), 5 some files failed to transfer,",
@@ -81,6 +82,14 @@ public final class Main {
               + " command line is visible to other users in the process list and lands in shell"
               + " history.")
   String apiKey;
+
+  /** {@code --allow-http} given before the command. */
+  @Option(
+      names = "--allow-http",
+      description =
+          "Allow a plain http:// base URL on another host than this machine for ls, download and"
+              + " rm: the API key would cross the network in clear text.")
+  boolean allowHttp;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -127,6 +136,15 @@ public final class Main {
    * neither is given.
    */
   WandbClient client(Connection connection, String run) {
+    return client(connection, run, WandbClient.DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * As {@link #client(Connection, String)}, with a pool large enough for {@code concurrency}
+   * transfers at once and the few listings a project's export runs beside them, so that no request
+   * waits for a connection.
+   */
+  WandbClient client(Connection connection, String run, int concurrency) {
     String url = connection.baseUrl != null ? connection.baseUrl : baseUrl;
     String source = "--base-url";
     if (url == null) {
@@ -152,7 +170,11 @@ public final class Main {
     if (loops == null) {
       loops = LoopResources.create("wandb4j-cli");
     }
-    WandbClient.Builder b = WandbClient.builder().loopResources(loops);
+    WandbClient.Builder b =
+        WandbClient.builder()
+            .loopResources(loops)
+            .allowPlainHttp(allowHttp || connection.allowHttp)
+            .maxConnections(Math.max(WandbClient.DEFAULT_MAX_CONNECTIONS, concurrency + 4));
     if (url != null) {
       b.baseUrl(url);
     }
@@ -224,7 +246,8 @@ public final class Main {
   }
 
   /**
-   * Refuses {@code --base-url} and {@code --api-key} given before a command that does not use them.
+   * Refuses {@code --base-url}, {@code --api-key} and {@code --allow-http} given before a command
+   * that does not use them.
    */
   void refuseConnectionOptions(String command) {
     if (baseUrl != null) {
@@ -234,6 +257,10 @@ public final class Main {
     if (apiKey != null && !command.equals("emulator")) {
       throw new IllegalArgumentException(
           "--api-key applies to ls, download and rm, not to " + command);
+    }
+    if (allowHttp) {
+      throw new IllegalArgumentException(
+          "--allow-http applies to ls, download and rm, not to " + command);
     }
   }
 

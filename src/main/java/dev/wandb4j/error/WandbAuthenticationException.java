@@ -2,7 +2,8 @@ package dev.wandb4j.error;
 
 /**
  * The W&amp;B API refused the credentials (HTTP 401 or 403): the API key is missing, wrong,
- * revoked, or lacks access to the entity or project. Not retried.
+ * revoked, or lacks access to the entity or project; or no key was found at all (status 0), in
+ * which case no request was sent. Not retried.
  */
 public final class WandbAuthenticationException extends WandbHttpException {
   private static final long serialVersionUID = 1L;
@@ -19,5 +20,15 @@ public final class WandbAuthenticationException extends WandbHttpException {
   public WandbAuthenticationException(
       String message, int status, String method, String uri, String bodyExcerpt) {
     super(message, status, method, uri, bodyExcerpt, false);
+  }
+
+  /**
+   * Creates an exception for a key that was never sent: none was found. {@link #status()} is 0, and
+   * method and URI are empty.
+   *
+   * @param message what is missing and how to provide it
+   */
+  public WandbAuthenticationException(String message) {
+    super(message, 0, "", "", "", false);
   }
 }

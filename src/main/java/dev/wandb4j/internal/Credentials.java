@@ -1,29 +1,45 @@
 package dev.wandb4j.internal;
 
+import dev.wandb4j.error.WandbAuthenticationException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * Finds the API key: explicit, else {@code WANDB_API_KEY}, else the netrc entry for the API host.
  */
 public final class Credentials {
+
+  /** The netrc files already warned about, so that each is warned about once. */
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+
   private Credentials() {}
+
+  /** Looked up when used, which is once or so per JVM: it follows the logging set up by then. */
+  private static Logger log() {
+    return Loggers.getLogger(Credentials.class);
+  }
 
   /**
    * Resolves the API key.
    *
    * @param explicit the key given to the builder, or {@code null}
-   * @param env reads an environment variable (or returns {@code null})
-   * @param userHome the user's home directory, for {@code ~/.netrc}
+   * @param env reads an environment variable (or returns {@code null}); {@code HOME} is where netrc
+   *     is looked for first, as {@code wandb login} writes it there
+   * @param userHome the JVM's idea of the home directory ({@code user.home}), looked at next
    * @param baseUrl the API base URL, whose host (and port) names the netrc machine
    * @return the key
-   * @throws IllegalStateException if no key can be found, saying how to provide one
+   * @throws WandbAuthenticationException if no key can be found, saying how to provide one
    */
   public static String resolveApiKey(
       String explicit, Function<String, String> env, Path userHome, URI baseUrl) {
@@ -42,15 +58,18 @@ public final class Credentials {
       if (Files.isRegularFile(netrc)) {
         String key = passwordFor(netrc, machine);
         if (key != null) {
+          warnIfReadableByOthers(netrc);
           return key;
         }
       }
     }
-    throw new IllegalStateException(missingKeyMessage(baseUrl));
+    throw new WandbAuthenticationException(missingKeyMessage(baseUrl));
   }
 
   /**
-   * Says that no key was found for the API host, and how to give one.
+   * Says that no key was found for the API host, and where keys come from: the places W&amp;B's own
+   * tools read, the command line's option and the Spring Boot property (not the builder's calls,
+   * which a command-line user cannot make).
    *
    * @param baseUrl the API base URL
    * @return the message
@@ -59,29 +78,64 @@ public final class Credentials {
     String machine = machine(baseUrl);
     return "No W&B API key found for "
         + machine
-        + ". Set WANDB_API_KEY, pass one to WandbClient.builder().apiKey(...) (the wandb.api-key"
-        + " property in Spring Boot), or add 'machine "
+        + ": set WANDB_API_KEY, or log in with `wandb login`, which writes the key to ~/.netrc"
+        + " ('machine "
         + machine
-        + " login user password <key>' to ~/.netrc (or the file named by NETRC)."
-        + " Keys are at https://wandb.ai/authorize.";
+        + " login user password <key>'; NETRC names another file), or give it with --api-key"
+        + " (the wandb.api-key property in Spring Boot). Keys are at https://wandb.ai/authorize.";
   }
 
   private static String machine(URI baseUrl) {
     return baseUrl.getHost() + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort());
   }
 
-  private static List<Path> netrcCandidates(Function<String, String> env, Path userHome) {
+  /** {@code $NETRC} alone if set; else under {@code $HOME}, then under {@code user.home}. */
+  static List<Path> netrcCandidates(Function<String, String> env, Path userHome) {
     List<Path> candidates = new ArrayList<>();
     String named = env.apply("NETRC");
     if (named != null && !named.isBlank()) {
       candidates.add(Path.of(named));
       return candidates;
     }
-    if (userHome != null) {
-      candidates.add(userHome.resolve(".netrc"));
-      candidates.add(userHome.resolve("_netrc"));
+    String home = env.apply("HOME");
+    for (Path dir :
+        home == null || home.isBlank() ? List.of(userHome) : List.of(Path.of(home), userHome)) {
+      if (dir == null) {
+        continue;
+      }
+      for (String name : List.of(".netrc", "_netrc")) {
+        Path p = dir.resolve(name).toAbsolutePath().normalize();
+        if (!candidates.contains(p)) {
+          candidates.add(p);
+        }
+      }
     }
     return candidates;
+  }
+
+  /** Warns, once per file, when a netrc file that holds the key is readable by other users. */
+  static void warnIfReadableByOthers(Path netrc) {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(netrc);
+    } catch (UnsupportedOperationException | IOException notPosix) {
+      return;
+    }
+    if ((perms.contains(PosixFilePermission.GROUP_READ)
+            || perms.contains(PosixFilePermission.OTHERS_READ))
+        && WARNED.add(netrc.toAbsolutePath().normalize())) {
+      log()
+          .warn(
+              "The netrc file {} holds your W&B API key and other users can read it; make it"
+                  + " private with: chmod 600 {}",
+              netrc,
+              netrc);
+    }
+  }
+
+  /** Forgets the warnings given; for tests. */
+  static void forgetWarnings() {
+    WARNED.clear();
   }
 
   static String passwordFor(Path netrc, String machine) {

@@ -24,4 +24,40 @@ public record FileData(
     String md5,
     String mimetype,
     Instant updatedAt,
-    long projectId) {}
+    long projectId) {
+
+  /** Shows the URLs without their query strings: a signed URL's signature is a secret. */
+  @Override
+  public String toString() {
+    return "FileData{id="
+        + id
+        + ", name="
+        + name
+        + ", url="
+        + shown(url)
+        + ", directUrl="
+        + shown(directUrl)
+        + ", size="
+        + size
+        + ", md5="
+        + md5
+        + ", mimetype="
+        + mimetype
+        + ", updatedAt="
+        + updatedAt
+        + ", projectId="
+        + projectId
+        + "}";
+  }
+
+  private static String shown(String url) {
+    if (url == null || url.isBlank()) {
+      return String.valueOf(url);
+    }
+    try {
+      return Redaction.uri(java.net.URI.create(url.strip()));
+    } catch (IllegalArgumentException e) {
+      return "(invalid URL)";
+    }
+  }
+}

@@ -17,7 +17,8 @@ public final class GraphQlClient {
   }
 
   /**
-   * Executes an operation with a per-attempt timeout. A query is retried as the client's retry
+   * Executes an operation with a per-attempt timeout, which starts once the request is sent (a wait
+   * for a free connection has a bound of its own). A query is retried as the client's retry
    * settings say; a mutation ({@link Operation#isIdempotent()} false) is sent once, since a
    * mutation whose answer was lost may have taken effect: its failure, translated into a {@link
    * dev.wandb4j.error.WandbException} like any other, goes to the caller, which decides what is
@@ -33,12 +34,10 @@ public final class GraphQlClient {
       Operation op, Map<String, Object> variables, Class<T> dataType, String what) {
     Mono<T> attempt =
         Mono.defer(
-                () -> {
-                  byte[] body = RequestWriter.write(op, variables);
-                  return http.postJson(
-                      endpoint, body, buf -> responses.read(op, buf, dataType), what);
-                })
-            .timeout(http.settings().timeout());
+            () -> {
+              byte[] body = RequestWriter.write(op, variables);
+              return http.postJson(endpoint, body, buf -> responses.read(op, buf, dataType), what);
+            });
     Mono<T> call =
         op.isIdempotent()
             ? http.withRetries(attempt, what)

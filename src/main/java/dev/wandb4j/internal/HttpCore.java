@@ -8,70 +8,74 @@ import dev.wandb4j.error.WandbHttpException;
 import dev.wandb4j.error.WandbNotFoundException;
 import dev.wandb4j.error.WandbRateLimitedException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
-import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.ProxyProvider;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
- * The client's HTTP layer over one Reactor Netty {@link HttpClient}: adds the credentials only to
- * the API origin, follows redirects by hand (so that no header leaks to another origin), maps
- * statuses to typed errors, and retries. Internal.
+ * The client's HTTP layer over Reactor Netty's {@link HttpClient}: TLS ({@link Tls}), the route
+ * through a proxy or not ({@link Proxies}), the credentials only on the API origin, redirects
+ * followed by hand so that no header leaks to another origin ({@link Redirects}), bounded waits for
+ * a connection ({@link Acquisition}) and for bodies read only in part ({@link Bodies}), statuses
+ * mapped to typed errors, and retries. Internal.
  */
 public final class HttpCore {
   private static final Logger log = Loggers.getLogger(HttpCore.class);
 
   /** Redirects followed for one request before giving up. */
-  static final int MAX_REDIRECTS = 10;
-
-  /** How much of an error body is kept for the exception. */
-  static final int MAX_EXCERPT = 1024;
+  static final int MAX_REDIRECTS = Redirects.MAX_REDIRECTS;
 
   /** The largest chunk of body the HTTP decoder hands over at once. */
   static final int MAX_CHUNK_SIZE = TransferBudget.MAX_READ;
 
+  /** The HTTP/2 flow-control window of a connection and of each of its streams: 1 MiB. */
+  static final int HTTP2_WINDOW = 1 << 20;
+
   private final ClientSettings settings;
   private final ApiOrigin origin;
   private final String authorization;
-  private final HttpClient http;
-  private final HttpClient bodies;
+  private final Proxies proxies;
+  private final HttpClient base;
+  private final TransportOptions transport;
+  private volatile HttpClient secureBase;
+  private final UnaryOperator<HttpClient> customizer;
+  private final int maxConnections;
+  private final Map<RouteKey, Routed> routes = new ConcurrentHashMap<>();
   private final ConnectionProvider ownedProvider;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Sinks.Empty<Void> disposed = Sinks.empty();
@@ -81,27 +85,13 @@ public final class HttpCore {
    * Creates the HTTP layer.
    *
    * @param settings the client's settings
-   * @param provider a borrowed connection provider, or {@code null} to create (and own) one
-   * @param loops borrowed event loops, or {@code null} for Reactor Netty's shared ones
-   * @param maxConnections the size of an owned pool
-   * @param poolMetrics whether an owned pool publishes Reactor Netty's metrics to Micrometer's
-   *     global registry
-   * @param poolMeters where an owned pool publishes its metrics instead, or {@code null}
-   * @param trust trust managers for https, or {@code null} for the JDK's default trust store
    * @param budget the memory all transfers share, which also caps socket reads
+   * @param transport how connections are made
    */
   // maxChunkSize is deprecated because Netty 5 drops it; Netty 4 still splits bodies into chunks
   // of at most this size (8 KiB by default), and larger chunks mean far fewer file writes.
   @SuppressWarnings("deprecation")
-  public HttpCore(
-      ClientSettings settings,
-      ConnectionProvider provider,
-      LoopResources loops,
-      int maxConnections,
-      boolean poolMetrics,
-      ConnectionProvider.MeterRegistrar poolMeters,
-      TrustManagerFactory trust,
-      TransferBudget budget) {
+  public HttpCore(ClientSettings settings, TransferBudget budget, TransportOptions transport) {
     this.settings = settings;
     this.origin = ApiOrigin.of(settings.baseUrl());
     this.authorization =
@@ -110,15 +100,27 @@ public final class HttpCore {
             : "Basic "
                 + Base64.getEncoder()
                     .encodeToString(("api:" + settings.apiKey()).getBytes(StandardCharsets.UTF_8));
+    this.proxies = transport.proxies() == null ? Proxies.NONE : transport.proxies();
+    this.customizer = transport.customizer() == null ? c -> c : transport.customizer();
+    this.maxConnections = transport.maxConnections();
+    ConnectionProvider provider = transport.provider();
     if (provider == null) {
+      Duration longest =
+          settings.timeout().compareTo(settings.readTimeout()) > 0
+              ? settings.timeout()
+              : settings.readTimeout();
       ConnectionProvider.Builder pool =
           ConnectionProvider.builder("wandb4j")
-              .maxConnections(maxConnections)
+              .maxConnections(transport.maxConnections())
               .pendingAcquireMaxCount(-1)
-              .pendingAcquireTimeout(Duration.ofHours(1))
+              // Each request bounds its own wait (Acquisition); this only backs that up.
+              .pendingAcquireTimeout(longest.multipliedBy(2))
               .maxIdleTime(Duration.ofSeconds(30));
+      ConnectionProvider.MeterRegistrar meters = transport.poolMeters();
       this.ownedProvider =
-          (poolMeters != null ? pool.metrics(true, () -> poolMeters) : pool.metrics(poolMetrics))
+          (meters != null
+                  ? pool.metrics(true, () -> meters)
+                  : pool.metrics(transport.poolMetrics()))
               .build();
       provider = ownedProvider;
     } else {
@@ -133,24 +135,91 @@ public final class HttpCore {
             .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK_SIZE))
             .followRedirect(false)
             .disableRetry(true);
-    if (loops != null) {
-      client = client.runOn(loops);
+    if (transport.loops() != null) {
+      client = client.runOn(transport.loops());
     }
-    if (trust != null) {
-      SslContext ssl;
-      try {
-        ssl = SslContextBuilder.forClient().trustManager(trust).build();
-      } catch (SSLException e) {
-        throw new IllegalArgumentException("Could not build a TLS context: " + e.getMessage(), e);
+    this.base = client;
+    this.transport = transport;
+    if ("https".equalsIgnoreCase(settings.baseUrl().getScheme())) {
+      // Built now: a trust store that does not work fails the builder, not the first request.
+      secureBase();
+    }
+  }
+
+  /**
+   * The base client for https, built on first use: a client that only speaks plain http (the
+   * emulator, a local server) never loads a TLS engine.
+   */
+  private HttpClient secureBase() {
+    HttpClient c = secureBase;
+    if (c == null) {
+      synchronized (this) {
+        c = secureBase;
+        if (c == null) {
+          SslContext ssl =
+              Tls.context(
+                  transport.trust(),
+                  transport.http2(),
+                  transport.engine() == null ? Tls.engine() : transport.engine());
+          c = base.secure(spec -> spec.sslContext(ssl));
+          if (transport.http2()) {
+            c =
+                c.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                    .http2Settings(h2 -> h2.initialWindowSize(HTTP2_WINDOW));
+          }
+          secureBase = c;
+        }
       }
-      client = client.secure(spec -> spec.sslContext(ssl));
     }
-    this.http = client;
-    // Bodies are timed by IdleBodyTimeout from their headers on; Netty's read timeout would also
-    // count the time a slow consumer takes, since backpressure stops the socket being read.
-    this.bodies =
-        client.doOnResponse(
-            (res, connection) -> connection.removeHandler(NettyPipeline.ResponseTimeoutHandler));
+    return c;
+  }
+
+  /** The two clients of one route: one for API calls, one whose bodies the reader times. */
+  private static final class Routed {
+    final HttpClient api;
+    final HttpClient bodies;
+
+    Routed(HttpClient api) {
+      this.api = api;
+      // Bodies are timed by IdleBodyTimeout from their headers on; Netty's read timeout would
+      // also count the time a slow consumer takes, since backpressure stops the socket being read.
+      this.bodies =
+          api.doOnResponse(
+              (res, connection) -> connection.removeHandler(NettyPipeline.ResponseTimeoutHandler));
+    }
+  }
+
+  /** Which clients a request uses: through which proxy, if any, and with TLS or not. */
+  private record RouteKey(Proxies.Route proxy, boolean secure) {}
+
+  private Routed route(RouteKey key) {
+    HttpClient start = key.secure() ? secureBase() : base;
+    Proxies.Route proxy = key.proxy();
+    HttpClient c;
+    if (proxy == null) {
+      c = start.noProxy();
+    } else {
+      c =
+          start.proxy(
+              spec -> {
+                ProxyProvider.Builder b =
+                    spec.type(ProxyProvider.Proxy.HTTP)
+                        .host(proxy.host())
+                        .port(proxy.port())
+                        .connectTimeoutMillis(settings.connectTimeout().toMillis());
+                if (proxy.username() != null) {
+                  String password = proxy.password();
+                  b.username(proxy.username()).password(user -> password);
+                }
+              });
+    }
+    return new Routed(customizer.apply(c));
+  }
+
+  private Routed routeFor(URI uri) {
+    RouteKey key = new RouteKey(proxies.forUri(uri), "https".equalsIgnoreCase(uri.getScheme()));
+    Routed r = routes.get(key);
+    return r != null ? r : routes.computeIfAbsent(key, this::route);
   }
 
   public ClientSettings settings() {
@@ -208,56 +277,87 @@ public final class HttpCore {
     }
   }
 
-  private HttpClient clientFor(URI uri, Function<HttpHeaders, HttpHeaders> extra) {
-    return clientFor(http, uri, extra);
-  }
-
-  private HttpClient clientFor(HttpClient base, URI uri, Function<HttpHeaders, HttpHeaders> extra) {
+  private HttpClient clientFor(
+      HttpClient client, URI uri, Acquisition acquisition, Consumer<HttpHeaders> extra) {
     boolean trusted = origin.contains(uri);
-    return base.headers(
-        h -> {
-          h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
-          if (trusted) {
-            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-          }
-          extra.apply(h);
-        });
+    return client
+        .doOnRequest(acquisition)
+        .headers(
+            h -> {
+              h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
+              if (trusted && authorization != null) {
+                h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+              }
+              extra.accept(h);
+            });
   }
 
   /**
-   * One POST of a JSON body to the API, its 200 answer parsed by {@code parser}; other statuses
-   * become typed errors. Not retried here.
+   * One POST of a JSON body to the API, its 200 answer (gzipped or not) parsed by {@code parser};
+   * other statuses become typed errors. Not retried here. Waiting for a connection and the exchange
+   * are each bounded by the client's timeout: the attempt's clock starts when the request is sent,
+   * not while it waits for a connection.
    */
   <T> Mono<T> postJson(URI uri, byte[] body, BodyParser<T> parser, String what) {
     return Mono.defer(
         () -> {
           ensureOpen();
           requireKey(uri, "POST");
-          return clientFor(
-                  uri,
-                  h ->
-                      h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                          .set(HttpHeaderNames.ACCEPT, "application/json"))
-              .request(HttpMethod.POST)
-              .uri(uri.toString())
-              .send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(body)))
-              .response(
-                  (res, content) -> {
-                    int status = res.status().code();
-                    if (status == 200) {
-                      return collect(content, settings.maxResponseBytes(), what, parser);
-                    }
-                    return excerpt(content)
-                        .flatMap(text -> Mono.error(statusError(res, uri, "POST", text, what)));
-                  })
-              .next();
+          Acquisition acquisition = new Acquisition();
+          Duration drain = Bodies.drainTime(settings.readTimeout());
+          Mono<T> exchange =
+              clientFor(
+                      routeFor(uri).api,
+                      uri,
+                      acquisition,
+                      h ->
+                          h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                              .set(HttpHeaderNames.ACCEPT, "application/json")
+                              .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.GZIP))
+                  .request(HttpMethod.POST)
+                  .uri(uri.toString())
+                  .send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(body)))
+                  .response(
+                      (res, content) -> {
+                        int status = res.status().code();
+                        if (status == 200) {
+                          return Bodies.collect(
+                              content,
+                              isGzip(res.responseHeaders()),
+                              settings.maxResponseBytes(),
+                              what,
+                              parser);
+                        }
+                        return Bodies.excerpt(content, drain)
+                            .flatMap(text -> Mono.error(statusError(res, uri, "POST", text, what)));
+                      })
+                  .next();
+          return acquisition.bound(
+              exchange, settings.timeout(), settings.timeout(), uri, what, maxConnections);
         });
+  }
+
+  /**
+   * The longest wait for a download's connection: the read timeout, but never less than opening a
+   * new connection is allowed to take, so that a slow connect under load is not cut short and
+   * reported as a full pool.
+   */
+  private Duration downloadAcquire() {
+    Duration read = settings.readTimeout();
+    Duration connect = settings.connectTimeout();
+    return connect.compareTo(read) > 0 ? connect : read;
+  }
+
+  private static boolean isGzip(HttpHeaders headers) {
+    String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
+    return encoding != null && encoding.strip().equalsIgnoreCase("gzip");
   }
 
   /**
    * One GET, following redirects, whose 2xx body is emitted as buffers that the subscriber owns and
    * must release. {@code onHeaders} sees the final response before any byte and may throw to refuse
-   * it. Not retried here.
+   * it. Not retried here. Waiting for a connection is bounded by the read timeout (or the connect
+   * timeout, if longer).
    *
    * @param uri the URI to get
    * @param offset where to start, or 0 for the whole body (sends {@code Range} when positive)
@@ -301,120 +401,72 @@ public final class HttpCore {
               if (log.isDebugEnabled()) {
                 log.debug("GET {} (hop {}, offset {})", Redaction.uri(uri), hop, offset);
               }
-              return clientFor(
-                      bodies,
-                      uri,
-                      h -> {
-                        if (offset > 0 || end >= 0) {
-                          h.set(
-                              HttpHeaderNames.RANGE,
-                              "bytes=" + offset + "-" + (end >= 0 ? String.valueOf(end) : ""));
-                          if (ifRange != null) {
-                            h.set(HttpHeaderNames.IF_RANGE, ifRange);
-                          }
-                        }
-                        return h;
-                      })
-                  .get()
-                  .uri(uri.toString())
-                  .response(
-                      (res, content) -> {
-                        int status = res.status().code();
-                        if (status >= 300 && status < 400 && status != 304) {
-                          URI next;
-                          try {
-                            next = redirectTarget(uri, res, hop, what);
-                          } catch (RuntimeException refused) {
-                            // Refused, but its connection goes back to the pool all the same.
-                            return drain(content).then(Mono.error(refused));
-                          }
-                          return drain(content).then(Mono.error(new Redirect(next)));
-                        }
-                        if (status >= 200 && status < 300) {
-                          try {
-                            onHeaders.accept(res);
-                          } catch (RuntimeException refused) {
-                            abandon(content);
-                            return Mono.error(refused);
-                          }
-                          return IdleBodyTimeout.apply(
-                              content.retain(),
-                              settings.readTimeout(),
-                              () ->
-                                  new WandbConnectionException(
-                                      "Timed out: the server sent nothing for "
-                                          + settings.readTimeout().toMillis()
-                                          + " ms while "
-                                          + what
-                                          + " was being read",
-                                      new TimeoutException("read timeout")));
-                        }
-                        boolean trusted = origin.contains(uri);
-                        return (trusted ? excerpt(content) : drain(content).thenReturn(""))
-                            .flatMap(text -> Mono.error(statusError(res, uri, "GET", text, what)));
-                      });
+              Acquisition acquisition = new Acquisition();
+              Flux<ByteBuf> exchange =
+                  clientFor(
+                          routeFor(uri).bodies,
+                          uri,
+                          acquisition,
+                          h -> {
+                            if (offset > 0 || end >= 0) {
+                              h.set(
+                                  HttpHeaderNames.RANGE,
+                                  "bytes=" + offset + "-" + (end >= 0 ? String.valueOf(end) : ""));
+                              if (ifRange != null) {
+                                h.set(HttpHeaderNames.IF_RANGE, ifRange);
+                              }
+                            }
+                          })
+                      .get()
+                      .uri(uri.toString())
+                      .response((res, content) -> answer(res, content, uri, hop, what, onHeaders));
+              return acquisition.bound(exchange, downloadAcquire(), uri, what, maxConnections);
             })
         .onErrorResume(
             Redirect.class, r -> get(r.target, offset, end, ifRange, onHeaders, what, hop + 1));
   }
 
-  private URI redirectTarget(URI current, HttpClientResponse res, int hop, String what) {
-    String location = res.responseHeaders().get(HttpHeaderNames.LOCATION);
-    String from = Redaction.uri(current);
-    if (location == null || location.isBlank()) {
-      throw new WandbHttpException(
-          "Redirect without a Location header from " + from + " for " + what,
-          res.status().code(),
-          "GET",
-          from,
-          "");
+  private org.reactivestreams.Publisher<ByteBuf> answer(
+      HttpClientResponse res,
+      reactor.netty.ByteBufFlux content,
+      URI uri,
+      int hop,
+      String what,
+      java.util.function.Consumer<HttpClientResponse> onHeaders) {
+    Duration drain = Bodies.drainTime(settings.readTimeout());
+    int status = res.status().code();
+    if (status >= 300 && status < 400 && status != 304) {
+      URI next;
+      try {
+        next = Redirects.target(uri, res, hop, what);
+      } catch (RuntimeException refused) {
+        // Refused, but its connection goes back to the pool all the same.
+        return Bodies.drain(content, drain).then(Mono.error(refused));
+      }
+      return Bodies.drain(content, drain).then(Mono.error(new Redirect(next)));
     }
-    if (hop + 1 > MAX_REDIRECTS) {
-      throw new WandbHttpException(
-          "Too many redirects (more than "
-              + MAX_REDIRECTS
-              + ") for "
-              + what
-              + ", last from "
-              + from,
-          res.status().code(),
-          "GET",
-          from,
-          "");
+    if (status >= 200 && status < 300) {
+      try {
+        onHeaders.accept(res);
+      } catch (RuntimeException refused) {
+        Bodies.abandon(content);
+        return Mono.error(refused);
+      }
+      return IdleBodyTimeout.apply(
+          content.retain(),
+          settings.readTimeout(),
+          () ->
+              new WandbConnectionException(
+                  "Timed out: the server sent nothing for "
+                      + settings.readTimeout().toMillis()
+                      + " ms while "
+                      + what
+                      + " was being read",
+                  new TimeoutException("read timeout")));
     }
-    URI next;
-    try {
-      next = current.resolve(new URI(location.strip()));
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      throw new WandbHttpException(
-          "Redirect to an invalid URL from " + from + " for " + what,
-          res.status().code(),
-          "GET",
-          from,
-          "");
-    }
-    String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
-      throw new WandbHttpException(
-          "Refused a redirect to a non-http(s) URL from " + from + " for " + what,
-          res.status().code(),
-          "GET",
-          from,
-          "");
-    }
-    if (scheme.equals("http") && "https".equalsIgnoreCase(current.getScheme())) {
-      throw new WandbHttpException(
-          "Refused a redirect from https to plain http ("
-              + Redaction.uri(next)
-              + ") for "
-              + what
-              + ": the transfer would no longer be private",
-          res.status().code(),
-          "GET",
-          from,
-          "");
-    }
-    return next;
+    boolean trusted = origin.contains(uri);
+    return (trusted ? Bodies.excerpt(content, drain) : Bodies.drain(content, drain).thenReturn(""))
+        .flatMap(text -> Mono.error(statusError(res, uri, "GET", text, what)));
   }
 
   /** Maps a non-success status to the exception a caller can act on. */
@@ -501,79 +553,6 @@ public final class HttpCore {
   }
 
   /**
-   * Reads a body to its end and drops it. Not {@code then()}: that would hand each buffer to the
-   * discard hook as well as to Reactor Netty, releasing it twice.
-   */
-  private static Mono<Void> drain(ByteBufFlux content) {
-    return content.reduce(0L, (n, buf) -> n + buf.readableBytes()).then();
-  }
-
-  /**
-   * Gives up on a body without reading it: the subscription is cancelled at once, so Reactor Netty
-   * releases whatever it has queued and closes the connection.
-   */
-  private static void abandon(ByteBufFlux content) {
-    content.subscribe(
-        new BaseSubscriber<ByteBuf>() {
-          @Override
-          protected void hookOnSubscribe(Subscription subscription) {
-            subscription.cancel();
-          }
-        });
-  }
-
-  /** Reads at most {@link #MAX_EXCERPT} bytes of an error body as text. */
-  private static Mono<String> excerpt(ByteBufFlux content) {
-    return content
-        .reduceWith(
-            StringBuilder::new,
-            (sb, buf) -> {
-              int room = MAX_EXCERPT - sb.length();
-              if (room > 0) {
-                int n = Math.min(room, buf.readableBytes());
-                sb.append(buf.toString(buf.readerIndex(), n, StandardCharsets.UTF_8));
-              }
-              return sb;
-            })
-        .map(sb -> sb.length() > MAX_EXCERPT ? sb.substring(0, MAX_EXCERPT) : sb.toString())
-        .defaultIfEmpty("")
-        .onErrorReturn("");
-  }
-
-  /**
-   * Collects a body of at most {@code max} bytes without copying it, and parses it; the buffers are
-   * released whatever happens.
-   */
-  private static <T> Mono<T> collect(ByteBufFlux content, int max, String what, BodyParser<T> p) {
-    return Mono.usingWhen(
-        Mono.fromSupplier(() -> Unpooled.compositeBuffer(Integer.MAX_VALUE)),
-        composite ->
-            content
-                .doOnNext(
-                    buf -> {
-                      if ((long) composite.readableBytes() + buf.readableBytes() > max) {
-                        throw new WandbException(
-                            "The response for "
-                                + what
-                                + " is larger than "
-                                + max
-                                + " bytes, the most this client reads; ask for smaller pages",
-                            null,
-                            false);
-                      }
-                      composite.addComponent(true, buf.retain());
-                    })
-                .then(Mono.fromCallable(() -> p.parse(composite))),
-        HttpCore::release,
-        (composite, e) -> release(composite),
-        HttpCore::release);
-  }
-
-  private static Mono<Void> release(CompositeByteBuf composite) {
-    return Mono.fromRunnable(() -> ReferenceCountUtil.safeRelease(composite));
-  }
-
-  /**
    * Retries an attempt as the settings say: retryable failures (connection errors, timeouts, 429,
    * 5xx except 501) with backoff and jitter, honouring a bounded {@code Retry-After}; others at
    * once. Failures are first translated to {@link WandbException}s.
@@ -628,6 +607,9 @@ public final class HttpCore {
   static Throwable translate(Throwable e, String what) {
     if (e instanceof WandbException) {
       return e;
+    }
+    if (Acquisition.isPoolTimeout(e)) {
+      return Acquisition.poolError(e, what);
     }
     if (e instanceof TimeoutException || e instanceof ReadTimeoutException) {
       return new WandbConnectionException("Timed out waiting for the server: " + what, e);

@@ -9,4 +9,17 @@ import java.util.List;
  * @param endCursor the cursor to continue from, or {@code null}
  * @param hasNextPage whether the server has more
  */
-public record PageData(List<FileData> files, String endCursor, boolean hasNextPage) {}
+public record PageData(List<FileData> files, String endCursor, boolean hasNextPage) {
+
+  /** Shows each file as {@link FileData#toString()} does: URLs without their query strings. */
+  @Override
+  public String toString() {
+    return "PageData{files="
+        + files
+        + ", endCursor="
+        + endCursor
+        + ", hasNextPage="
+        + hasNextPage
+        + "}";
+  }
+}

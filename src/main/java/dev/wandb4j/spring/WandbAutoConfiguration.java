@@ -1,5 +1,6 @@
 package dev.wandb4j.spring;
 
+import dev.wandb4j.ProxyOptions;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.WandbClientListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,10 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * <ul>
  *   <li>The client runs on the application's Reactor Netty event loops when Spring provides them
- *       (never disposing them) and keeps a connection pool of its own.
+ *       (never disposing them) and keeps a connection pool of its own. Its transport is set by
+ *       {@code wandb.http2}, {@code wandb.allow-plain-http} and {@code wandb.http-proxy.*} (by
+ *       default the environment's proxy); a {@link WandbClientBuilderCustomizer} reaches the rest,
+ *       such as {@code httpClientCustomizer}.
  *   <li>It is built even without an API key, so that an application (and its tests) starts without
  *       W&amp;B credentials: each call then fails with {@link
  *       dev.wandb4j.error.WandbAuthenticationException}, saying how to give a key, and sends
@@ -69,7 +73,13 @@ public class WandbAutoConfiguration {
             .retryBackoff(properties.getRetryFirstBackoff(), properties.getRetryMaxBackoff())
             .maxRetryAfter(properties.getMaxRetryAfter())
             .maxConnections(properties.getMaxConnections())
+            .http2(properties.isHttp2())
+            .allowPlainHttp(properties.isAllowPlainHttp())
             .allowMissingApiKey(true);
+    ProxyOptions proxy = properties.getHttpProxy().options();
+    if (proxy != null) {
+      b.proxy(proxy);
+    }
     if (properties.getBaseUrl() != null && !properties.getBaseUrl().isBlank()) {
       b.baseUrl(properties.getBaseUrl());
     }

@@ -1,5 +1,6 @@
 package dev.wandb4j.spring;
 
+import dev.wandb4j.ProxyOptions;
 import dev.wandb4j.WandbClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,8 +63,120 @@ public class WandbProperties implements Validator {
   /** Whether the client runs on the application's Reactor Netty event loops, when it has them. */
   private boolean shareEventLoops = true;
 
+  /**
+   * Offer HTTP/2 to https servers (the API and storage) through ALPN, keeping HTTP/1.1 where a
+   * server does not take it.
+   */
+  private boolean http2;
+
+  /**
+   * Allow a plain http:// base URL on a host other than this machine's loopback; the API key would
+   * cross the network in clear text, so such a URL is refused unless this is set.
+   */
+  private boolean allowPlainHttp;
+
+  /** The HTTP proxy the client's connections go through. */
+  private final HttpProxy httpProxy = new HttpProxy();
+
   /** How WandbFileResponses answers for a file. */
   private final Proxy proxy = new Proxy();
+
+  /**
+   * The HTTP proxy of the client's own connections (not to be confused with {@code wandb.proxy.*},
+   * the settings of the application's proxy endpoint). Without a host, the client takes the
+   * environment's proxy, as W&amp;B's SDK does ({@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code
+   * NO_PROXY}), else the JVM's proxy properties.
+   */
+  public static class HttpProxy {
+    /** Whether to use a proxy at all; false ignores the environment and the JVM's properties. */
+    private boolean enabled = true;
+
+    /** Proxy host; unset, the environment's or the JVM's proxy is used, if any. */
+    private String host;
+
+    /** Proxy port; required with a host. */
+    private Integer port;
+
+    /** User sent to the proxy (Proxy-Authorization: Basic), with password. */
+    private String username;
+
+    /** Password sent to the proxy, with username. */
+    private String password;
+
+    /**
+     * Hosts reached directly, as in NO_PROXY: a host and its subdomains (example.com,
+     * .example.com), host:port, an address range (10.0.0.0/8), or * for all.
+     */
+    private List<String> nonProxyHosts = new ArrayList<>();
+
+    /**
+     * What these settings give the client's builder.
+     *
+     * @return the proxy to set, or {@code null} to keep the builder's default (the environment's)
+     * @throws IllegalArgumentException if the host or port is not valid
+     */
+    ProxyOptions options() {
+      if (!enabled) {
+        return ProxyOptions.NONE;
+      }
+      if (host == null || host.isBlank()) {
+        return null;
+      }
+      ProxyOptions options = ProxyOptions.http(host, port == null ? 0 : port);
+      if (username != null) {
+        options = options.credentials(username, password == null ? "" : password);
+      }
+      return options.nonProxyHosts(nonProxyHosts);
+    }
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getHost() {
+      return host;
+    }
+
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    public Integer getPort() {
+      return port;
+    }
+
+    public void setPort(Integer port) {
+      this.port = port;
+    }
+
+    public String getUsername() {
+      return username;
+    }
+
+    public void setUsername(String username) {
+      this.username = username;
+    }
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
+    }
+
+    public List<String> getNonProxyHosts() {
+      return nonProxyHosts;
+    }
+
+    public void setNonProxyHosts(List<String> nonProxyHosts) {
+      this.nonProxyHosts = nonProxyHosts;
+    }
+  }
 
   /** Settings of {@link WandbFileResponses}. */
   public static class Proxy {
@@ -94,6 +207,26 @@ public class WandbProperties implements Validator {
 
   public Proxy getProxy() {
     return proxy;
+  }
+
+  public HttpProxy getHttpProxy() {
+    return httpProxy;
+  }
+
+  public boolean isHttp2() {
+    return http2;
+  }
+
+  public void setHttp2(boolean http2) {
+    this.http2 = http2;
+  }
+
+  public boolean isAllowPlainHttp() {
+    return allowPlainHttp;
+  }
+
+  public void setAllowPlainHttp(boolean allowPlainHttp) {
+    this.allowPlainHttp = allowPlainHttp;
   }
 
   public String getBaseUrl() {
@@ -214,6 +347,18 @@ public class WandbProperties implements Validator {
     }
     check(errors, "maxRetryAfter", p.getMaxRetryAfter(), b::maxRetryAfter);
     check(errors, "maxConnections", p.getMaxConnections(), b::maxConnections);
+    HttpProxy hp = p.getHttpProxy();
+    if (hp.isEnabled() && hp.getHost() != null && !hp.getHost().isBlank()) {
+      if (hp.getPort() == null) {
+        errors.rejectValue("httpProxy.port", "required", "must be set with wandb.http-proxy.host");
+      } else {
+        check(errors, "httpProxy.port", hp.getPort(), v -> ProxyOptions.http(hp.getHost(), v));
+      }
+      if (hp.getUsername() != null && hp.getPassword() == null) {
+        errors.rejectValue(
+            "httpProxy.password", "required", "must be set with wandb.http-proxy.username");
+      }
+    }
     List<String> types = p.getProxy().getInlineTypes();
     for (int i = 0; i < types.size(); i++) {
       try {

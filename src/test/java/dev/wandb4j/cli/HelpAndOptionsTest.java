@@ -116,4 +116,52 @@ class HelpAndOptionsTest {
     assertThat(before.out()).contains("1 file,");
     assertThat(emu.requests()).hasSize(2);
   }
+
+  @Test
+  void plainHttpOffLoopbackIsRefusedUnlessAllowedBeforeOrAfterTheCommand() {
+    Cli.Result refused =
+        cli.raw(
+            "",
+            false,
+            "ls",
+            "acme/proj/r1",
+            "--base-url",
+            "http://10.255.255.1:9",
+            "--api-key",
+            "k3y");
+    assertThat(refused.code()).isEqualTo(Main.USAGE);
+    assertThat(refused.err()).contains("clear text").contains("--allow-http").doesNotContain("k3y");
+    assertThat(emu.requests()).isEmpty();
+
+    Cli.Result after =
+        cli.raw(
+            "",
+            false,
+            "ls",
+            "acme/proj/r1",
+            "--allow-http",
+            "--base-url",
+            emu.baseUrl(),
+            "--api-key",
+            emu.apiKey());
+    Cli.Result before =
+        cli.raw(
+            "",
+            false,
+            "--allow-http",
+            "--base-url",
+            emu.baseUrl(),
+            "--api-key",
+            emu.apiKey(),
+            "ls",
+            "acme/proj/r1");
+    assertThat(after.code()).as(after.err()).isZero();
+    assertThat(before.code()).as(before.err()).isZero();
+
+    Cli.Result demo = cli.raw("", false, "--allow-http", "demo");
+    assertThat(demo.code()).isEqualTo(Main.USAGE);
+    assertThat(demo.err()).contains("--allow-http").contains("demo");
+    assertThat(cli.raw("", false, "demo", "--help").out()).doesNotContain("--allow-http");
+    assertThat(cli.raw("", false, "ls", "--help").out()).contains("--allow-http");
+  }
 }

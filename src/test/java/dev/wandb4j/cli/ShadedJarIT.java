@@ -52,6 +52,18 @@ class ShadedJarIT {
   }
 
   @Test
+  void theJarCarriesBoringSslForTheFivePlatformsItSupports() {
+    assertThat(entries.stream().filter(e -> e.startsWith("META-INF/native/")))
+        .filteredOn(e -> e.contains("netty_tcnative_"))
+        .containsExactlyInAnyOrder(
+            "META-INF/native/libnetty_tcnative_linux_x86_64.so",
+            "META-INF/native/libnetty_tcnative_linux_aarch_64.so",
+            "META-INF/native/libnetty_tcnative_osx_x86_64.jnilib",
+            "META-INF/native/libnetty_tcnative_osx_aarch_64.jnilib",
+            "META-INF/native/netty_tcnative_windows_x86_64.dll");
+  }
+
+  @Test
   void theJarCarriesTheLicenceAndAllowsNativeAccess() throws Exception {
     try (JarFile jar = new JarFile(JAR.toFile())) {
       Manifest manifest = jar.getManifest();

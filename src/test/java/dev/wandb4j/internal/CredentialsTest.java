@@ -56,13 +56,15 @@ class CredentialsTest {
   }
 
   @Test
-  void withoutAKeyTheMessageSaysHowToProvideOne() {
+  void withoutAKeyItIsAnAuthenticationErrorThatSaysHowToProvideOne() {
     assertThatThrownBy(
             () -> Credentials.resolveApiKey(null, Map.<String, String>of()::get, home, PUBLIC))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(dev.wandb4j.error.WandbAuthenticationException.class)
         .hasMessageContaining("WANDB_API_KEY")
         .hasMessageContaining("netrc")
-        .hasMessageContaining("apiKey(");
+        .hasMessageContaining("--api-key")
+        .hasMessageNotContaining("builder")
+        .hasMessageNotContaining("apiKey(");
   }
 
   @Test

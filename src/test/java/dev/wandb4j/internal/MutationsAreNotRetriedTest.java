@@ -45,7 +45,7 @@ class MutationsAreNotRetriedTest extends WireMockApiTest {
             "wandb4j-test",
             1 << 20,
             null);
-    http = new HttpCore(settings, null, null, 4, false, null, null, new TransferBudget(1 << 20));
+    http = new HttpCore(settings, new TransferBudget(1 << 20), TransportOptions.defaults(4));
     gql = new GraphQlClient(http);
   }
 

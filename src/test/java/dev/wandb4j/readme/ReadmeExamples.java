@@ -6,6 +6,7 @@ import dev.wandb4j.File;
 import dev.wandb4j.FilePage;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Project;
+import dev.wandb4j.ProxyOptions;
 import dev.wandb4j.Run;
 import dev.wandb4j.RunQuery;
 import dev.wandb4j.WandbClient;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -57,6 +59,21 @@ public final class ReadmeExamples {
     json.blockLast();
     one.block();
     count.block();
+  }
+
+  static WandbClient transport() {
+    // --- transport
+    WandbClient wandb =
+        WandbClient.builder()
+            .proxy(
+                ProxyOptions.http("proxy.example.com", 3128) // default: HTTPS_PROXY etc.
+                    .credentials("user", System.getenv("PROXY_PASSWORD"))
+                    .nonProxyHosts(List.of("localhost", ".internal.example.com")))
+            .http2(true) // default: false (see below)
+            .httpClientCustomizer(http -> http.wiretap(true)) // escape hatch
+            .build();
+    // --- end
+    return wandb;
   }
 
   static String savedCursor(Run run) {
