@@ -2,10 +2,7 @@ package dev.wandb4j.flink;
 
 import dev.wandb4j.WandbClient;
 import java.io.Serializable;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,6 +34,7 @@ public final class WandbConnection implements Serializable {
   private final Duration maxBackoff;
   private final Integer maxConnections;
   private final Long maxBufferedBytes;
+  private final boolean allowPlainHttp;
 
   private WandbConnection(Builder b) {
     this.baseUrl = b.baseUrl;
@@ -48,6 +46,7 @@ public final class WandbConnection implements Serializable {
     this.maxBackoff = b.maxBackoff;
     this.maxConnections = b.maxConnections;
     this.maxBufferedBytes = b.maxBufferedBytes;
+    this.allowPlainHttp = b.allowPlainHttp;
   }
 
   /**
@@ -63,10 +62,14 @@ public final class WandbConnection implements Serializable {
    * Opens a client with these settings on the machine this runs on.
    *
    * @return a new client, which the caller closes
-   * @throws IllegalStateException if no API key is given here or found in the environment
+   * @throws dev.wandb4j.error.WandbAuthenticationException if no API key is given here or found in
+   *     the environment; the message says how to give one
+   * @throws IllegalArgumentException if the base URL from the environment is not a W&amp;B base
+   *     URL, or is plain http to another host than loopback without {@link
+   *     Builder#allowPlainHttp(boolean)}
    */
   WandbClient open() {
-    WandbClient.Builder b = WandbClient.builder();
+    WandbClient.Builder b = WandbClient.builder().allowPlainHttp(allowPlainHttp);
     if (baseUrl != null) {
       b.baseUrl(baseUrl);
     }
@@ -111,7 +114,8 @@ public final class WandbConnection implements Serializable {
         && Objects.equals(firstBackoff, c.firstBackoff)
         && Objects.equals(maxBackoff, c.maxBackoff)
         && Objects.equals(maxConnections, c.maxConnections)
-        && Objects.equals(maxBufferedBytes, c.maxBufferedBytes);
+        && Objects.equals(maxBufferedBytes, c.maxBufferedBytes)
+        && allowPlainHttp == c.allowPlainHttp;
   }
 
   @Override
@@ -125,7 +129,8 @@ public final class WandbConnection implements Serializable {
         firstBackoff,
         maxBackoff,
         maxConnections,
-        maxBufferedBytes);
+        maxBufferedBytes,
+        allowPlainHttp);
   }
 
   /** Names the base URL and whether a key is set; never the key. */
@@ -149,6 +154,7 @@ public final class WandbConnection implements Serializable {
     private Duration maxBackoff;
     private Integer maxConnections;
     private Long maxBufferedBytes;
+    private boolean allowPlainHttp;
 
     private Builder() {}
 
@@ -156,29 +162,29 @@ public final class WandbConnection implements Serializable {
      * The API base URL. Default: {@code WANDB_BASE_URL} on each machine, else {@value
      * WandbClient#DEFAULT_BASE_URL}.
      *
-     * @param baseUrl an absolute http or https URL
+     * @param baseUrl an absolute http or https URL, plain http only to loopback unless {@link
+     *     #allowPlainHttp(boolean)}
      * @return this builder
-     * @throws IllegalArgumentException if it is not one
+     * @throws IllegalArgumentException if it is not an absolute http(s) URL with a valid port and
+     *     without user info, query or fragment
      */
     public Builder baseUrl(String baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl");
       // Checked here, where the job is built, rather than on every task manager later.
-      URI uri;
-      try {
-        uri = new URI(baseUrl.strip());
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("Invalid W&B base URL: " + e.getMessage(), e);
-      }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw new IllegalArgumentException(
-            "The W&B base URL must be an absolute http or https URL such as "
-                + WandbClient.DEFAULT_BASE_URL
-                + ", was '"
-                + baseUrl
-                + "'");
-      }
+      WandbClient.builder().baseUrl(baseUrl);
       this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /**
+     * Allows a plain {@code http://} base URL on a host other than loopback, where the API key
+     * would cross the network in clear text; see {@link WandbClient.Builder#allowPlainHttp}.
+     * Default: false, and each machine's client refuses such a URL when it opens.
+     *
+     * @param allow whether to allow it
+     * @return this builder
+     */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
       return this;
     }
 

@@ -128,6 +128,32 @@ class SourceBuilderTest {
   }
 
   @Test
+  void aBaseUrlIsCheckedAsTheClientChecksItAndPlainHttpElsewhereThanLoopbackIsOptedInto() {
+    assertThatThrownBy(() -> WandbConnection.builder().baseUrl("https://wandb.example.com/?k=1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("query");
+    assertThatThrownBy(() -> WandbConnection.builder().baseUrl("https://wandb.example.com:0"))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    // Refused where each machine opens its client, unless allowed; loopback always is.
+    WandbConnection plain =
+        WandbConnection.builder().baseUrl("http://wandb.example.com").apiKey(KEY).build();
+    assertThatThrownBy(plain::open)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clear text")
+        .hasMessageNotContaining(KEY);
+    WandbConnection allowed =
+        WandbConnection.builder()
+            .baseUrl("http://wandb.example.com")
+            .apiKey(KEY)
+            .allowPlainHttp(true)
+            .build();
+    assertThat(allowed).isNotEqualTo(plain);
+    allowed.open().close();
+    WandbConnection.builder().baseUrl("http://127.0.0.1:8080").apiKey(KEY).build().open().close();
+  }
+
+  @Test
   void anEmptyListOfNamesSelectsNoFileAcrossSerialization() throws Exception {
     WandbFilesSource source =
         WandbFilesSource.builder()
