@@ -3,16 +3,16 @@ package dev.wandb4j;
 import java.time.Duration;
 
 /**
- * How far a bulk download has come. Totals grow while the listing is still arriving; {@link #eta()}
- * is known once it is complete.
+ * How far a bulk download or upload has come. Totals grow while the listing (or, for an upload, the
+ * walk of the local folder) is still arriving; {@link #eta()} is known once it is complete.
  *
  * @param filesDone files finished (downloaded, skipped or failed)
  * @param filesTotal files listed so far
  * @param filesFailed files that failed
- * @param bytesDone bytes written so far
+ * @param bytesDone bytes written (downloads) or sent (uploads) so far
  * @param bytesTotal bytes of the files listed so far
  * @param listingComplete whether every file has been listed
- * @param elapsed time since the bulk download started
+ * @param elapsed time since the bulk transfer started
  */
 public record BulkProgress(
     long filesDone,

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 
-/** Adds up one bulk download's progress and reports it at most ten times a second. */
+/** Adds up one bulk transfer's progress and reports it at most ten times a second. */
 final class BulkTracker {
   private static final long INTERVAL_NANOS = 100_000_000L;
 
@@ -22,7 +22,7 @@ final class BulkTracker {
   private final AtomicLong bytesDone = new AtomicLong();
   private final AtomicBoolean listingComplete = new AtomicBoolean();
   private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
-  private final Map<String, Long> perFile = new ConcurrentHashMap<>();
+  private final Map<Object, Long> perFile = new ConcurrentHashMap<>();
 
   /** The last report, once made. Guarded by {@code this}. */
   private Mono<Void> last;
@@ -32,8 +32,13 @@ final class BulkTracker {
   }
 
   void listed(File f) {
+    listed(f.size());
+  }
+
+  /** A file of this size joins the work. */
+  void listed(long size) {
     filesTotal.incrementAndGet();
-    bytesTotal.addAndGet(f.size());
+    bytesTotal.addAndGet(size);
   }
 
   void listingDone() {
@@ -43,24 +48,38 @@ final class BulkTracker {
 
   /** A file's own progress: adds what it wrote since its last report. */
   void written(File f, long written) {
-    Long before = perFile.put(f.id(), written);
+    written(f.id(), written);
+  }
+
+  /** A file's own progress, from 0 again if it starts over: adds what changed since its last. */
+  void written(Object key, long written) {
+    Long before = perFile.put(key, written);
     bytesDone.addAndGet(written - (before == null ? 0 : before));
     report(false);
   }
 
   void finished(DownloadResult r) {
-    Long before = perFile.remove(r.file().id());
-    if (r.status() != DownloadResult.Status.DOWNLOADED) {
-      // Skipped files count as done; failed ones give back what they had written.
-      long delta =
-          r.isFailed()
-              ? -(before == null ? 0 : before)
-              : r.file().size() - (before == null ? 0 : before);
-      bytesDone.addAndGet(delta);
-    } else if (before == null || before != r.bytes()) {
-      bytesDone.addAndGet(r.bytes() - (before == null ? 0 : before));
+    finished(
+        r.file().id(),
+        r.file().size(),
+        r.bytes(),
+        r.status() == DownloadResult.Status.DOWNLOADED,
+        r.isFailed());
+  }
+
+  /**
+   * A file is done: one transferred counts what it transferred, one skipped counts its whole size,
+   * one that failed gives back what it had counted.
+   */
+  void finished(Object key, long size, long bytes, boolean transferred, boolean failed) {
+    Long before = perFile.remove(key);
+    long counted = before == null ? 0 : before;
+    if (!transferred) {
+      bytesDone.addAndGet(failed ? -counted : size - counted);
+    } else if (counted != bytes) {
+      bytesDone.addAndGet(bytes - counted);
     }
-    if (r.isFailed()) {
+    if (failed) {
       filesFailed.incrementAndGet();
     }
     filesDone.incrementAndGet();

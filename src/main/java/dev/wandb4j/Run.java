@@ -1,9 +1,15 @@
 package dev.wandb4j;
 
+import dev.wandb4j.error.WandbTransferException;
 import dev.wandb4j.internal.ClientCore;
 import dev.wandb4j.internal.FileData;
 import dev.wandb4j.internal.FileDeletion;
+import dev.wandb4j.internal.LocalFile;
+import dev.wandb4j.internal.LocalTree;
 import dev.wandb4j.internal.PageData;
+import dev.wandb4j.internal.SafePaths;
+import dev.wandb4j.internal.Uploads;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +18,7 @@ import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A handle on one W&amp;B run. Creating it sends nothing; each method returns a cold publisher that
@@ -270,6 +277,159 @@ public final class Run {
       throw new IllegalArgumentException("concurrency must be between 1 and 1024: " + concurrency);
     }
     return BulkDownload.of(files(query), f -> root, options, concurrency, progress);
+  }
+
+  /**
+   * Uploads a local file to the run under a name, replacing any file of that name.
+   *
+   * @param file the local file
+   * @param name its name in the run, e.g. {@code eval/results.json}
+   * @return the file as W&amp;B now lists it
+   * @see #upload(Path, String, UploadOptions)
+   */
+  public Mono<File> upload(Path file, String name) {
+    return upload(file, name, UploadOptions.DEFAULT);
+  }
+
+  /**
+   * Uploads a local file to the run under a name, as W&amp;B's SDK does: a signed upload URL from
+   * W&amp;B (from {@code createRunFiles}, or the legacy {@code RunUploadUrls} on servers without
+   * it; which one is learnt once per client), then one {@code PUT} of the whole file to it,
+   * carrying the headers W&amp;B asks for and never the API key. The body goes from the file to the
+   * socket without a copy on the Java heap ({@code sendfile} over http, chunks read ahead from the
+   * file over https) and at the pace the network takes it. A PUT that fails with a connection
+   * error, a 5xx or a 429 is sent again from the start, with the client's retries and backoff; a
+   * signed URL refused as expired is replaced once.
+   *
+   * <p>Then the upload is checked: W&amp;B must list the file with the local file's size and MD5
+   * (computed from the file while it is sent), and the local file must not have changed meanwhile
+   * (size, modification time, identity). W&amp;B may take a moment to record an upload, so the
+   * listing is asked again with the client's backoff before a mismatch is reported. A link named as
+   * {@code file} is followed: the caller chose it.
+   *
+   * <p>Errors: a {@link WandbTransferException} for a name that could not be written back safely
+   * (absolute, {@code ..}, control characters and the rest that downloads refuse), a file that is
+   * missing, a folder or not a regular file, a file that changed while it was uploaded, or an
+   * upload W&amp;B does not list intact; a {@link dev.wandb4j.error.WandbNotFoundException} if the
+   * run does not exist; the transport's typed errors once retries are used up.
+   *
+   * @param file the local file
+   * @param name its name in the run
+   * @param options with {@code sync}, a file W&amp;B already lists with the same size and MD5 is
+   *     left alone (and returned as it is listed)
+   * @return the file as W&amp;B now lists it
+   */
+  public Mono<File> upload(Path file, String name, UploadOptions options) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(options, "options");
+    return Mono.fromCallable(
+            () -> {
+              String why = SafePaths.problem(name);
+              if (why != null) {
+                throw new WandbTransferException(
+                    "Refused to upload " + file + " as '" + SafePaths.printable(name) + "': " + why,
+                    null,
+                    false);
+              }
+              return new Uploads.Candidate(file, name, LocalFile.of(file, name, true), null);
+            })
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(c -> core.uploads().one(path, c, options.sync(), (f, bytes) -> {}))
+        .map(o -> new File(o.file(), this));
+  }
+
+  /**
+   * Uploads every file under a folder, at most {@code concurrency} at a time.
+   *
+   * @param root the folder; each file is named by its path under it
+   * @param options how files are treated
+   * @param concurrency files in flight at once, from 1 to 1024
+   * @return one result per file, in completion order
+   * @see #uploadAll(Path, Publisher, UploadOptions, int, Consumer)
+   */
+  public Flux<UploadResult> uploadAll(Path root, UploadOptions options, int concurrency) {
+    return uploadAll(root, options, concurrency, null);
+  }
+
+  /**
+   * Uploads every file under a folder, at most {@code concurrency} at a time, reporting aggregate
+   * progress.
+   *
+   * @param root the folder; each file is named by its path under it
+   * @param options how files are treated
+   * @param concurrency files in flight at once, from 1 to 1024
+   * @param progress aggregate progress, as for {@link #downloadAll(Path, FileQuery,
+   *     DownloadOptions, int, Consumer)}; or {@code null}
+   * @return one result per file, in completion order
+   * @see #uploadAll(Path, Publisher, UploadOptions, int, Consumer)
+   */
+  public Flux<UploadResult> uploadAll(
+      Path root, UploadOptions options, int concurrency, Consumer<BulkProgress> progress) {
+    return uploadAll(root, Flux.just(root), options, concurrency, progress);
+  }
+
+  /**
+   * Uploads files and folders under a root, at most {@code concurrency} files at a time, with one
+   * result per file and aggregate progress. Each file is uploaded and checked as {@link
+   * #upload(Path, String, UploadOptions)} does; a file that fails is reported with its error and
+   * the others go on, unless {@code failFast}. Upload URLs (and with {@code sync} what W&amp;B
+   * lists under the same names) are asked for 100 files at a time, just before they are sent; the
+   * uploads start with the first files found.
+   *
+   * <p>Each file is named by its path under {@code root}, with {@code /} between segments, after
+   * {@link UploadOptions#namePrefix()}. Folders are walked to any depth. Symbolic links under the
+   * root are not followed, to files or to folders, so that nothing outside the root is sent: each
+   * is reported as a failed file that says so, as are pipes and other special files, unreadable
+   * folders, paths outside the root and names that downloads would refuse. The client's own files
+   * (part files and journals of downloads, whose names hold {@code .wandb4j-}) are left out.
+   *
+   * @param root the folder names are relative to; it must exist
+   * @param paths files and folders under {@code root} (absolute, or relative to the working
+   *     folder), subscribed once
+   * @param options how files are treated
+   * @param concurrency files in flight at once, from 1 to 1024
+   * @param progress aggregate progress at most ten times a second and once at the end, off the
+   *     client's I/O threads, in order, one call at a time; or {@code null}
+   * @return one result per file, in completion order; an error if {@code root} is not a folder
+   */
+  public Flux<UploadResult> uploadAll(
+      Path root,
+      Publisher<Path> paths,
+      UploadOptions options,
+      int concurrency,
+      Consumer<BulkProgress> progress) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(paths, "paths");
+    Objects.requireNonNull(options, "options");
+    if (concurrency < 1 || concurrency > 1024) {
+      throw new IllegalArgumentException("concurrency must be between 1 and 1024: " + concurrency);
+    }
+    Mono<Path> folder =
+        Mono.fromCallable(
+                () -> {
+                  if (!Files.isDirectory(root)) {
+                    throw new WandbTransferException(
+                        "Cannot upload from "
+                            + root
+                            + ": "
+                            + (Files.exists(root)
+                                ? "it is not a folder"
+                                : "there is no such folder"),
+                        null,
+                        false);
+                  }
+                  return root;
+                })
+            .subscribeOn(Schedulers.boundedElastic());
+    return folder.flatMapMany(
+        r ->
+            BulkUpload.of(
+                this,
+                Flux.from(paths).concatMap(p -> LocalTree.walk(r, p, options.namePrefix())),
+                options,
+                concurrency,
+                progress));
   }
 
   ClientCore core() {

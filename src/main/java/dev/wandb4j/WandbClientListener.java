@@ -16,7 +16,9 @@ public interface WandbClientListener {
     /** A GraphQL request: a page, a count, a lookup, a deletion. */
     GRAPHQL,
     /** A file download or stream. */
-    DOWNLOAD
+    DOWNLOAD,
+    /** A file upload. */
+    UPLOAD
   }
 
   /**

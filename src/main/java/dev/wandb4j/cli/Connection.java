@@ -3,8 +3,8 @@ package dev.wandb4j.cli;
 import picocli.CommandLine.Option;
 
 /**
- * Where the W&amp;B API is and the key for it: the options of ls, download and rm, and whether the
- * key may travel in clear text.
+ * Where the W&amp;B API is and the key for it: the options of ls, download, upload and rm, and
+ * whether the key may travel in clear text.
  */
 final class Connection {
   @Option(

@@ -25,15 +25,16 @@ import picocli.CommandLine.ScopeType;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
-/** The {@code wandb4j} command line: list, download and delete a run's files. */
+/** The {@code wandb4j} command line: list, download, upload and delete a run's files. */
 @Command(
     name = "wandb4j",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "List, download and delete the files of Weights & Biases runs.",
+    description = "List, download, upload and delete the files of Weights & Biases runs.",
     subcommands = {
       ListCommand.class,
       DownloadCommand.class,
+      UploadCommand.class,
       RemoveCommand.class,
       EmulatorCommand.class,
       DemoCommand.class,
@@ -44,6 +45,7 @@ import reactor.netty.resources.LoopResources;
       "  wandb4j demo                                   try it all on a local emulator",
       "  wandb4j ls acme/vision/1x2y3z --pattern '%%.json'",
       "  wandb4j download acme/vision/1x2y3z --root ./run --concurrency 16",
+      "  wandb4j upload acme/vision/1x2y3z eval --name-prefix results/ --sync",
       "  wandb4j rm acme/vision/1x2y3z --pattern 'media/tmp/%%' --yes",
       "",
       "Credentials: WANDB_API_KEY, else the ~/.netrc entry for the API host (as",
@@ -64,12 +66,14 @@ public final class Main {
   static final int TRANSFER = 5;
   static final int INTERRUPTED = 130;
 
-  /** {@code --base-url} given before the command; ls, download and rm take it after it too. */
+  /**
+   * {@code --base-url} given before the command; ls, download, upload and rm take it after it too.
+   */
   @Option(
       names = "--base-url",
       paramLabel = "URL",
       description =
-          "W&B API URL for ls, download and rm (default: WANDB_BASE_URL, else the run URL's"
+          "W&B API URL for ls, download, upload and rm (default: WANDB_BASE_URL, else the run URL's"
               + " host, else https://api.wandb.ai).")
   String baseUrl;
 
@@ -78,7 +82,7 @@ public final class Main {
       names = "--api-key",
       paramLabel = "KEY",
       description =
-          "API key for ls, download and rm. Prefer WANDB_API_KEY or ~/.netrc: a key on the"
+          "API key for ls, download, upload and rm. Prefer WANDB_API_KEY or ~/.netrc: a key on the"
               + " command line is visible to other users in the process list and lands in shell"
               + " history.")
   String apiKey;
@@ -252,15 +256,15 @@ public final class Main {
   void refuseConnectionOptions(String command) {
     if (baseUrl != null) {
       throw new IllegalArgumentException(
-          "--base-url applies to ls, download and rm, not to " + command);
+          "--base-url applies to ls, download, upload and rm, not to " + command);
     }
     if (apiKey != null && !command.equals("emulator")) {
       throw new IllegalArgumentException(
-          "--api-key applies to ls, download and rm, not to " + command);
+          "--api-key applies to ls, download, upload and rm, not to " + command);
     }
     if (allowHttp) {
       throw new IllegalArgumentException(
-          "--allow-http applies to ls, download and rm, not to " + command);
+          "--allow-http applies to ls, download, upload and rm, not to " + command);
     }
   }
 

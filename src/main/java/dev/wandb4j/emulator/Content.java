@@ -107,6 +107,13 @@ abstract class Content {
     return new OnDisk(path);
   }
 
+  /** A file on disk whose MD5 is already known, as for one received in an upload. */
+  static Content received(Path path, String md5) {
+    Content c = new OnDisk(path);
+    c.md5.set(CompletableFuture.completedFuture(md5));
+    return c;
+  }
+
   static Content generated(long size, long seed) {
     return new Generated(size, seed);
   }

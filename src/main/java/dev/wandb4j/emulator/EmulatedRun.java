@@ -27,6 +27,9 @@ public final class EmulatedRun {
   private volatile String group;
   private volatile String jobType;
   private volatile Map<String, Object> config = Map.of();
+  private volatile String description;
+  private volatile String notes;
+  private final Map<String, List<String>> streamed = new HashMap<>();
 
   EmulatedRun(WandbEmulator emulator, RunPath path, long projectId, long created) {
     this.emulator = emulator;
@@ -106,6 +109,84 @@ public final class EmulatedRun {
     config.forEach((k, v) -> wrapped.put(k, Collections.singletonMap("value", v)));
     this.config = Collections.unmodifiableMap(wrapped);
     return this;
+  }
+
+  /**
+   * Sets the run's config from the JSON an SDK sends: values already in W&amp;B's form ({@code
+   * {"value": ...}}) are kept, others are wrapped.
+   */
+  @SuppressWarnings("unchecked")
+  void configJson(Map<String, Object> json) {
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    json.forEach(
+        (k, v) ->
+            wrapped.put(
+                k,
+                v instanceof Map && ((Map<String, Object>) v).containsKey("value")
+                    ? v
+                    : Collections.singletonMap("value", v)));
+    this.config = Collections.unmodifiableMap(wrapped);
+  }
+
+  void description(String description) {
+    this.description = description;
+  }
+
+  String description() {
+    return description;
+  }
+
+  void notes(String notes) {
+    this.notes = notes;
+  }
+
+  String notes() {
+    return notes;
+  }
+
+  /**
+   * Takes lines a {@code file_stream} request sent for one of the run's streamed files. Offsets are
+   * line numbers: lines from {@code offset} on are replaced, so a chunk sent again replaces what it
+   * sent before instead of adding to it.
+   *
+   * @param file the streamed file, e.g. {@code output.log}
+   * @param offset the line number of the first line
+   * @param lines the lines
+   * @return every line of the file now
+   * @throws IllegalArgumentException if the offset is negative or beyond the last line
+   */
+  synchronized List<String> stream(String file, long offset, List<String> lines) {
+    List<String> all = streamed.computeIfAbsent(file, f -> new ArrayList<>());
+    if (offset < 0 || offset > all.size()) {
+      throw new IllegalArgumentException(
+          "offset " + offset + " of " + file + " is not between 0 and " + all.size());
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      int at = (int) offset + i;
+      if (at < all.size()) {
+        all.set(at, lines.get(i));
+      } else {
+        all.add(lines.get(i));
+      }
+    }
+    return new ArrayList<>(all);
+  }
+
+  /** How many lines of a streamed file the run has received. */
+  synchronized long streamedLines(String file) {
+    List<String> lines = streamed.get(file);
+    return lines == null ? 0 : lines.size();
+  }
+
+  /**
+   * The history rows an SDK streamed for this run ({@code wandb-history.jsonl}), one JSON object
+   * per line, in step order. As in W&amp;B they are not a file of the run.
+   *
+   * @return a snapshot of the rows
+   */
+  public synchronized List<String> history() {
+    List<String> rows = streamed.get("wandb-history.jsonl");
+    return rows == null ? List.of() : List.copyOf(rows);
   }
 
   String displayName() {
@@ -213,17 +294,26 @@ public final class EmulatedRun {
     return add(name, Content.generated(size, (path + "/" + name).hashCode() * 31L + size));
   }
 
+  /** Adds (or replaces) a file the emulator received, whose content is already on disk. */
+  EmulatedFile addReceivedFile(String name, Content content) {
+    return add(name, content);
+  }
+
   private EmulatedFile add(String name, Content content) {
     Objects.requireNonNull(name, "name");
     EmulatedFile f = new EmulatedFile(this, emulator.nextSeq(), name, content);
+    EmulatedFile old;
     synchronized (this) {
-      EmulatedFile old = byName.put(name, f);
+      old = byName.put(name, f);
       if (old != null) {
         files.remove(old);
       }
       files.add(f);
     }
     emulator.register(f);
+    if (old != null) {
+      emulator.replaced(old);
+    }
     return f;
   }
 
@@ -317,6 +407,10 @@ public final class EmulatedRun {
 
   WandbEmulator emulator() {
     return emulator;
+  }
+
+  WandbEmulator.Project project() {
+    return emulator.project(path.entity(), path.project());
   }
 
   @Override

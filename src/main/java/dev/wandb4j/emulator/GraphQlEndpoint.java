@@ -1,5 +1,6 @@
 package dev.wandb4j.emulator;
 
+import dev.wandb4j.RunPath;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -9,6 +10,7 @@ import graphql.execution.CoercedVariables;
 import graphql.execution.DataFetcherResult;
 import graphql.language.Document;
 import graphql.language.IntValue;
+import graphql.language.ObjectTypeDefinition;
 import graphql.language.OperationDefinition;
 import graphql.language.StringValue;
 import graphql.language.Value;
@@ -21,6 +23,7 @@ import graphql.schema.GraphQLScalarType;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,12 +48,11 @@ final class GraphQlEndpoint {
 
   GraphQlEndpoint(WandbEmulator emulator) {
     this.emulator = emulator;
-    String sdl;
-    try (InputStream in =
-        GraphQlEndpoint.class.getResourceAsStream("/dev/wandb4j/schema/wandb-files.graphql")) {
-      sdl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    TypeDefinitionRegistry types =
+        new SchemaParser().parse(resource("/dev/wandb4j/schema/wandb-files.graphql"));
+    types.merge(new SchemaParser().parse(resource("/dev/wandb4j/emulator/sdk-fields.graphql")));
+    if (!emulator.hasCreateRunFiles()) {
+      withoutField(types, "Mutation", "createRunFiles");
     }
     RuntimeWiring wiring =
         RuntimeWiring.newRuntimeWiring()
@@ -60,7 +62,9 @@ final class GraphQlEndpoint {
             .type(
                 "Query",
                 t ->
-                    t.dataFetcher("project", this::findProject).dataFetcher("viewer", this::viewer))
+                    t.dataFetcher("project", this::findProject)
+                        .dataFetcher("model", this::findProject)
+                        .dataFetcher("viewer", this::viewer))
             .type(
                 "Project",
                 t ->
@@ -70,7 +74,9 @@ final class GraphQlEndpoint {
                         .dataFetcher("internalId", e -> projectOf(e).internalId())
                         .dataFetcher("run", e -> projectOf(e).run(e.getArgument("name")))
                         .dataFetcher("runs", this::runs)
-                        .dataFetcher("runCount", this::runCount))
+                        .dataFetcher("runCount", this::runCount)
+                        .dataFetcher("bucket", e -> projectOf(e).run(e.getArgument("name")))
+                        .dataFetcher("entity", e -> entity(projectOf(e).entity())))
             .type(
                 "Run",
                 t ->
@@ -80,6 +86,10 @@ final class GraphQlEndpoint {
                         .dataFetcher("state", e -> run(e).state())
                         .dataFetcher("createdAt", e -> time(run(e).createdAt()))
                         .dataFetcher("heartbeatAt", e -> time(run(e).createdAt()))
+                        .dataFetcher("description", e -> run(e).description())
+                        .dataFetcher("notes", e -> run(e).notes())
+                        .dataFetcher("sweepName", e -> null)
+                        .dataFetcher("project", e -> run(e).project())
                         .dataFetcher("tags", e -> run(e).tags())
                         .dataFetcher("group", e -> run(e).group())
                         .dataFetcher("jobType", e -> run(e).jobType())
@@ -98,12 +108,45 @@ final class GraphQlEndpoint {
                         .dataFetcher("md5", e -> node(e).md5())
                         .dataFetcher("mimetype", e -> node(e).mimetype())
                         .dataFetcher("updatedAt", e -> node(e).updatedAt()))
-            .type("Mutation", t -> t.dataFetcher("deleteFiles", this::deleteFiles))
+            .type(
+                "User",
+                t ->
+                    t.dataFetcher("flags", e -> "{}")
+                        .dataFetcher("teams", e -> Map.of("edges", List.of())))
+            .type(
+                "Mutation",
+                t -> {
+                  t.dataFetcher("deleteFiles", this::deleteFiles)
+                      .dataFetcher("upsertBucket", this::upsertBucket);
+                  return emulator.hasCreateRunFiles()
+                      ? t.dataFetcher("createRunFiles", this::createRunFiles)
+                      : t;
+                })
             .build();
     this.graphQl =
-        GraphQL.newGraphQL(
-                new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring))
-            .build();
+        GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(types, wiring)).build();
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = GraphQlEndpoint.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes a field from a type of the schema, as an older server lacks it. */
+  private static void withoutField(TypeDefinitionRegistry types, String type, String field) {
+    ObjectTypeDefinition def = types.getTypeOrNull(type, ObjectTypeDefinition.class);
+    ObjectTypeDefinition without =
+        def.transform(
+            b ->
+                b.fieldDefinitions(
+                    def.getFieldDefinitions().stream()
+                        .filter(f -> !f.getName().equals(field))
+                        .toList()));
+    types.remove(def);
+    types.add(without);
   }
 
   /**
@@ -148,8 +191,8 @@ final class GraphQlEndpoint {
   private Object viewer(DataFetchingEnvironment e) {
     Map<String, Object> user = new LinkedHashMap<>();
     user.put("id", b64("User:1"));
-    user.put("username", "emulator");
-    user.put("entity", "emulator");
+    user.put("username", WandbEmulator.DEFAULT_ENTITY);
+    user.put("entity", WandbEmulator.DEFAULT_ENTITY);
     return user;
   }
 
@@ -166,7 +209,13 @@ final class GraphQlEndpoint {
   }
 
   /** A file as the listing shows it: a real one, or W&amp;B's placeholder for a missing name. */
-  record Node(EmulatedFile file, String missingName, String id, String apiUrl, String directUrl) {
+  record Node(
+      EmulatedFile file,
+      RunPath run,
+      String missingName,
+      String id,
+      String apiUrl,
+      String directUrl) {
     String name() {
       return file == null ? missingName : file.name();
     }
@@ -192,7 +241,7 @@ final class GraphQlEndpoint {
     Node n = node(e);
     Boolean upload = e.getArgument("upload");
     if (Boolean.TRUE.equals(upload)) {
-      return n.directUrl() + "&X-Method=PUT";
+      return emulator.uploadUrl(n.run(), n.name());
     }
     return n.apiUrl();
   }
@@ -243,7 +292,7 @@ final class GraphQlEndpoint {
   }
 
   /** A Relay connection of edges, and what follows them. */
-  private static Map<String, Object> connection(
+  private Map<String, Object> connection(
       List<Map<String, Object>> edges, boolean hasNext, boolean hasPrevious, String after) {
     Map<String, Object> pageInfo = new LinkedHashMap<>();
     pageInfo.put("hasNextPage", hasNext);
@@ -253,11 +302,12 @@ final class GraphQlEndpoint {
     Map<String, Object> conn = new LinkedHashMap<>();
     conn.put("edges", edges);
     conn.put("pageInfo", pageInfo);
+    conn.put("uploadHeaders", emulator.uploadHeaders());
     return conn;
   }
 
   private Node node(EmulatedFile f) {
-    return new Node(f, null, f.id(), emulator.apiFileUrl(f), emulator.signedUrl(f));
+    return new Node(f, f.run().path(), null, f.id(), emulator.apiFileUrl(f), emulator.signedUrl(f));
   }
 
   /**
@@ -267,6 +317,7 @@ final class GraphQlEndpoint {
   private Node missing(EmulatedRun run, String name) {
     return new Node(
         null,
+        run.path(),
         name,
         b64("File:missing:" + run.path() + "/" + name),
         emulator.apiFileUrl(run.path(), name),
@@ -380,6 +431,170 @@ final class GraphQlEndpoint {
     payload.put("success", true);
     payload.put("clientMutationId", input.get("clientMutationId"));
     return payload;
+  }
+
+  private static Map<String, Object> entity(String name) {
+    Map<String, Object> entity = new LinkedHashMap<>();
+    entity.put("id", b64("Entity:" + name));
+    entity.put("name", name);
+    return entity;
+  }
+
+  /**
+   * Upload URLs for names of a run, as current W&amp;B servers hand them out. The run must exist;
+   * every name must be one a client could write to disk. Nothing is listed until its upload
+   * arrives.
+   */
+  private Object createRunFiles(DataFetchingEnvironment e) {
+    Map<String, Object> input = e.getArgument("input");
+    EmulatedRun run =
+        runOf(
+            (String) input.get("entityName"),
+            (String) input.get("projectName"),
+            (String) input.get("runName"));
+    if (run == null) {
+      return error(
+          e,
+          "run "
+              + input.get("entityName")
+              + "/"
+              + input.get("projectName")
+              + "/"
+              + input.get("runName")
+              + " not found");
+    }
+    @SuppressWarnings("unchecked")
+    List<String> names = (List<String>) input.get("files");
+    List<Map<String, Object>> files = new ArrayList<>();
+    for (String name : names) {
+      String why = WandbEmulator.nameProblem(name);
+      if (why != null) {
+        return error(e, "invalid file name '" + name + "': " + why);
+      }
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("name", name);
+      file.put("uploadUrl", emulator.uploadUrl(run.path(), name));
+      files.add(file);
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("runID", b64("Run:" + run.path()));
+    payload.put("uploadHeaders", emulator.uploadHeaders());
+    payload.put("files", files);
+    payload.put("clientMutationId", input.get("clientMutationId"));
+    return payload;
+  }
+
+  private EmulatedRun runOf(String entity, String project, String runId) {
+    WandbEmulator.Project p = emulator.project(entity, project);
+    return p == null || runId == null ? null : p.run(runId);
+  }
+
+  /**
+   * Creates or updates a run, as W&amp;B's SDKs do when a run starts: {@code modelName} is the
+   * project (default {@code uncategorized}), {@code entityName} defaults to the viewer's entity,
+   * {@code name} is the run ID (a new one is made up if missing). A new run is {@code running}
+   * until its {@code file_stream} says it is complete. {@code summaryMetrics} becomes the run's
+   * {@code wandb-summary.json}.
+   */
+  private Object upsertBucket(DataFetchingEnvironment e) {
+    Map<String, Object> input = e.getArgument("input");
+    String entity = orDefault((String) input.get("entityName"), WandbEmulator.DEFAULT_ENTITY);
+    String project = orDefault((String) input.get("modelName"), "uncategorized");
+    String name = (String) input.get("name");
+    EmulatedRun existing = name == null ? runById((String) input.get("id")) : null;
+    if (name == null && existing == null) {
+      name = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    }
+    RunPath path;
+    try {
+      path = existing != null ? existing.path() : RunPath.of(entity, project, name);
+    } catch (IllegalArgumentException bad) {
+      return error(e, bad.getMessage());
+    }
+    boolean inserted = runOf(path.entity(), path.project(), path.runId()) == null;
+    EmulatedRun run = emulator.run(path);
+    Map<String, Object> json;
+    try {
+      json = parseObject(input.get("config"), "config");
+      Map<String, Object> summary = parseObject(input.get("summaryMetrics"), "summaryMetrics");
+      synchronized (run) {
+        if (inserted) {
+          run.state("running");
+        }
+        if (input.get("displayName") != null) {
+          run.displayName((String) input.get("displayName"));
+        }
+        if (input.containsKey("description")) {
+          run.description((String) input.get("description"));
+        }
+        if (input.containsKey("notes")) {
+          run.notes((String) input.get("notes"));
+        }
+        if (input.get("state") != null) {
+          run.state((String) input.get("state"));
+        }
+        @SuppressWarnings("unchecked")
+        List<String> tags = (List<String>) input.get("tags");
+        if (tags != null) {
+          run.tags(tags.toArray(new String[0]));
+        }
+        if (input.containsKey("groupName") || input.containsKey("jobType")) {
+          run.group((String) input.get("groupName"), (String) input.get("jobType"));
+        }
+        if (json != null) {
+          run.configJson(json);
+        }
+        emulator.received().createRunFolder(path);
+        if (summary != null) {
+          emulator.received().write(run, FileStreams.SUMMARY, JSON.writeValueAsBytes(summary));
+        }
+      }
+    } catch (IllegalArgumentException bad) {
+      return error(e, bad.getMessage());
+    } catch (IOException failed) {
+      return error(e, "could not store the run: " + failed.getMessage());
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("bucket", run);
+    payload.put("inserted", inserted);
+    payload.put("clientMutationId", input.get("clientMutationId"));
+    return payload;
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  private EmulatedRun runById(String id) {
+    if (id == null) {
+      return null;
+    }
+    try {
+      String s = new String(Base64.getDecoder().decode(id), StandardCharsets.UTF_8);
+      if (!s.startsWith("Run:")) {
+        return null;
+      }
+      RunPath p = RunPath.parse(s.substring(4));
+      return runOf(p.entity(), p.project(), p.runId());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> parseObject(Object json, String what) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      Object v = JSON.readValue((String) json, Object.class);
+      if (!(v instanceof Map)) {
+        throw new IllegalArgumentException(what + " must be a JSON object");
+      }
+      return (Map<String, Object>) v;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(what + " is not valid JSON");
+    }
   }
 
   private static Object error(DataFetchingEnvironment e, String message) {

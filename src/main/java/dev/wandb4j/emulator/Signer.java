@@ -19,22 +19,35 @@ final class Signer {
   }
 
   String sign(long seq, long expiresEpochSecond) {
+    return sign(String.valueOf(seq), expiresEpochSecond);
+  }
+
+  boolean verify(long seq, long expiresEpochSecond, String signature) {
+    return verify(String.valueOf(seq), expiresEpochSecond, signature);
+  }
+
+  /**
+   * Signs what a URL grants: an object to read ({@code "<seq>"}) or a place to write ({@code "PUT
+   * <path>"}), so that a URL for one cannot be used for the other.
+   */
+  String sign(String subject, long expiresEpochSecond) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      byte[] sig = mac.doFinal((seq + "|" + expiresEpochSecond).getBytes(StandardCharsets.UTF_8));
+      byte[] sig =
+          mac.doFinal((subject + "|" + expiresEpochSecond).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sig);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  boolean verify(long seq, long expiresEpochSecond, String signature) {
+  boolean verify(String subject, long expiresEpochSecond, String signature) {
     if (signature == null) {
       return false;
     }
     return MessageDigest.isEqual(
-        sign(seq, expiresEpochSecond).getBytes(StandardCharsets.UTF_8),
+        sign(subject, expiresEpochSecond).getBytes(StandardCharsets.UTF_8),
         signature.getBytes(StandardCharsets.UTF_8));
   }
 }

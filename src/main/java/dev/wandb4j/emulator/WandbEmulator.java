@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,11 @@ import reactor.netty.resources.LoopResources;
 /**
  * A local W&amp;B-compatible server for tests, demos and benchmarks: the GraphQL Files API
  * (executed by graphql-java over W&amp;B's schema), authenticated file URLs that redirect to a
- * signed storage endpoint on a second port, and scripted faults.
+ * signed storage endpoint on a second port, and scripted faults. It takes writes as W&amp;B does:
+ * uploads through signed URLs from {@code createRunFiles} (or the legacy {@code RunUploadUrls}),
+ * and runs written by W&amp;B's own SDKs ({@code Viewer}, {@code upsertBucket}, {@code
+ * file_stream}), whose summary and console output become the run files {@code wandb-summary.json}
+ * and {@code output.log}; what it receives is listed and downloadable at once.
  *
  * <pre>{@code
  * try (WandbEmulator emu = WandbEmulator.start()) {
@@ -78,6 +83,15 @@ public final class WandbEmulator implements AutoCloseable {
   /** How long a signed storage URL stays valid: one hour. */
   public static final Duration URL_LIFETIME = Duration.ofHours(1);
 
+  /**
+   * The entity of the emulator's user (its {@code viewer}): where W&amp;B's SDKs put runs that name
+   * no entity.
+   */
+  public static final String DEFAULT_ENTITY = "emulator";
+
+  /** The largest {@code file_stream} request body the emulator reads: 64 MiB. */
+  static final int MAX_FILE_STREAM_BYTES = 64 << 20;
+
   private static final int MAX_LOG = 200_000;
   private final java.util.concurrent.atomic.AtomicInteger logged =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -89,6 +103,9 @@ public final class WandbEmulator implements AutoCloseable {
   private final String expectedAuthorization;
   private final Signer signer = new Signer();
   private final Faults faults = new Faults();
+  private final Faults uploadFaults = new Faults();
+  private final List<String> uploadHeaders;
+  private final boolean createRunFiles;
   private final Map<String, Project> projects = new ConcurrentHashMap<>();
   private final Map<Long, EmulatedFile> byId = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
@@ -96,6 +113,7 @@ public final class WandbEmulator implements AutoCloseable {
   private final AtomicLong runsCreated = new AtomicLong();
   private final ConcurrentLinkedDeque<RecordedRequest> log = new ConcurrentLinkedDeque<>();
   private final List<Path> directories = new CopyOnWriteArrayList<>();
+  private final ReceivedFiles received = new ReceivedFiles(directories);
   private final LoopResources loops;
   private final Scheduler workers;
   private final Scheduler digests;
@@ -107,6 +125,8 @@ public final class WandbEmulator implements AutoCloseable {
   private WandbEmulator(Builder b) {
     requireGraphQlJava();
     this.apiKey = b.apiKey;
+    this.uploadHeaders = List.copyOf(b.uploadHeaders);
+    this.createRunFiles = b.createRunFiles;
     this.expectedAuthorization =
         "Basic "
             + Base64.getEncoder()
@@ -303,6 +323,43 @@ public final class WandbEmulator implements AutoCloseable {
   }
 
   /**
+   * Faults that apply to uploads (PUTs to signed upload URLs) only: {@link Faults#failNext} answers
+   * them with an error status after reading the body, {@link Faults#resetAfter} closes the
+   * connection once that many body bytes have arrived, {@link Faults#corruptByte} stores the file
+   * with that byte flipped (as if it was damaged on the way), {@link Faults#expireSignedUrls}
+   * refuses their URLs as expired, and {@link Faults#throttle} reads their bodies no faster than
+   * that rate (as a slow link to storage would).
+   *
+   * @return the upload faults
+   */
+  public Faults uploadFaults() {
+    return uploadFaults;
+  }
+
+  /**
+   * The headers every upload must carry, as {@code createRunFiles} and {@code RunUploadUrls} hand
+   * them out ({@code "Name:Value"}).
+   *
+   * @return the headers; empty unless configured
+   */
+  public List<String> uploadHeaders() {
+    return uploadHeaders;
+  }
+
+  boolean hasCreateRunFiles() {
+    return createRunFiles;
+  }
+
+  ReceivedFiles received() {
+    return received;
+  }
+
+  /** A run, created (with its project) if it does not exist yet. */
+  EmulatedRun run(RunPath p) {
+    return run(p.entity() + "/" + p.project() + "/" + p.runId());
+  }
+
+  /**
    * The requests received so far, oldest first.
    *
    * @return a snapshot
@@ -373,6 +430,7 @@ public final class WandbEmulator implements AutoCloseable {
         if (Files.isDirectory(dir)) {
           try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isRegularFile)
+                .filter(f -> !isTemporary(f))
                 .sorted()
                 .forEach(f -> onDisk.put(dir.relativize(f).toString().replace('\\', '/'), f));
           } catch (IOException | UncheckedIOException e) {
@@ -397,6 +455,14 @@ public final class WandbEmulator implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Whether a file in a served folder is one of the emulator's own temporary files, which are left
+   * out of the runs it serves.
+   */
+  private static boolean isTemporary(Path f) {
+    return f.getFileName().toString().contains(ReceivedFiles.TEMPORARY);
   }
 
   /** Registers the runs whose folders appeared in the served directories since the last look. */
@@ -459,6 +525,7 @@ public final class WandbEmulator implements AutoCloseable {
     api.disposeNow();
     storage.disposeNow();
     stopThreads();
+    received.close();
   }
 
   private void stopThreads() {
@@ -483,8 +550,27 @@ public final class WandbEmulator implements AutoCloseable {
     byId.put(f.seq(), f);
   }
 
+  /** A file was replaced by another of the same name: its URLs stop working, as with removal. */
+  void replaced(EmulatedFile old) {
+    byId.remove(old.seq(), old);
+    deleteStored(old);
+  }
+
+  /** Deletes a received file's content kept in the emulator's own folder. */
+  private void deleteStored(EmulatedFile f) {
+    Path path = f.content().path();
+    if (received.isStored(path)) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        // the folder is removed when the emulator closes
+      }
+    }
+  }
+
   void unregister(EmulatedFile f) {
     byId.remove(f.seq(), f);
+    deleteStored(f);
     if (fromDirectory(f)) {
       try {
         Files.deleteIfExists(f.content().path());
@@ -563,6 +649,38 @@ public final class WandbEmulator implements AutoCloseable {
         + signer.sign(seq, expires);
   }
 
+  /**
+   * A signed URL to upload a run's file to: a PUT to the storage endpoint, whose path names the run
+   * and the file and whose signature covers that path, the method and the expiry.
+   */
+  String uploadUrl(RunPath p, String name) {
+    StringBuilder path = new StringBuilder("/uploads/");
+    path.append(encode(p.entity())).append('/').append(encode(p.project())).append('/');
+    path.append(encode(p.runId()));
+    for (String segment : name.split("/", -1)) {
+      path.append('/').append(encode(segment));
+    }
+    long expires = Instant.now().plus(URL_LIFETIME).getEpochSecond();
+    return storageUrl()
+        + path
+        + "?X-Expires="
+        + expires
+        + "&X-Signature="
+        + signer.sign("PUT " + path, expires);
+  }
+
+  /**
+   * Why the emulator refuses a file name from a client, or {@code null}: the names wandb4j refuses
+   * to write to disk, and names of the emulator's own temporary files.
+   */
+  static String nameProblem(String name) {
+    String why = dev.wandb4j.internal.SafePaths.problem(name);
+    if (why != null) {
+      return why;
+    }
+    return name.length() > 4096 ? "it is longer than 4096 characters" : null;
+  }
+
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
@@ -629,6 +747,11 @@ public final class WandbEmulator implements AutoCloseable {
     String path = pathOf(req);
     if (req.method() == HttpMethod.POST && path.equals("/graphql")) {
       return graphQl(req, res);
+    }
+    if (req.method() == HttpMethod.POST
+        && path.startsWith("/files/")
+        && path.endsWith("/file_stream")) {
+      return fileStream(req, res, path);
     }
     if (req.method() == HttpMethod.GET && path.startsWith("/files/")) {
       return fileUrl(req, res, path);
@@ -797,10 +920,20 @@ public final class WandbEmulator implements AutoCloseable {
     String path = pathOf(req);
     record("storage", req, path, null, null);
     if (req.requestHeaders().contains(HttpHeaderNames.AUTHORIZATION)) {
-      return xmlError(res, 400, "InvalidArgument", "Only one auth mechanism allowed");
+      return drain(req)
+          .then(xmlError(res, 400, "InvalidArgument", "Only one auth mechanism allowed"));
+    }
+    if (req.method() == HttpMethod.PUT && path.startsWith("/uploads/")) {
+      return upload(req, res, path);
     }
     if (req.method() != HttpMethod.GET || !path.startsWith("/objects/")) {
-      return xmlError(res, 405, "MethodNotAllowed", "Only GET is supported");
+      return drain(req)
+          .then(
+              xmlError(
+                  res,
+                  405,
+                  "MethodNotAllowed",
+                  "Only GET of /objects/ and PUT to /uploads/ are supported"));
     }
     long id;
     long expires;
@@ -834,6 +967,232 @@ public final class WandbEmulator implements AutoCloseable {
       return fail(res, failure, retryAfter);
     }
     return serve(req, res, f);
+  }
+
+  /** Reads a request's body to its end and drops it, so that an answer is read in full. */
+  private static Mono<Void> drain(HttpServerRequest req) {
+    return req.receive().reduce(0L, (n, buf) -> n + buf.readableBytes()).then();
+  }
+
+  /**
+   * A PUT to a signed upload URL, as GCS and S3 take them: checked (no {@code Authorization},
+   * signature, expiry, the upload headers, a {@code Content-Length}), streamed to disk on a worker
+   * with its MD5 computed on the way, and added to the run (replacing a file of the same name) only
+   * once all of it has arrived, before the answer. A refused request's body is read and dropped
+   * before the error is sent, so that the client sees the error rather than a reset.
+   */
+  private Publisher<Void> upload(HttpServerRequest req, HttpServerResponse res, String path) {
+    Map<String, String> query = queryOf(req);
+    long expires;
+    try {
+      expires = Long.parseLong(query.getOrDefault("X-Expires", "0"));
+    } catch (NumberFormatException e) {
+      return drain(req).then(xmlError(res, 400, "InvalidRequest", "Malformed URL"));
+    }
+    if (!signer.verify("PUT " + path, expires, query.get("X-Signature"))) {
+      return drain(req)
+          .then(xmlError(res, 403, "SignatureDoesNotMatch", "The signature does not match"));
+    }
+    if (Instant.now().getEpochSecond() > expires || uploadFaults.expireSignedUrls()) {
+      return drain(req).then(xmlError(res, 403, "AccessDenied", "Request has expired"));
+    }
+    for (String header : uploadHeaders) {
+      int colon = header.indexOf(':');
+      String name = header.substring(0, colon).strip();
+      String value = header.substring(colon + 1).strip();
+      if (!value.equals(req.requestHeaders().get(name))) {
+        return drain(req)
+            .then(
+                xmlError(
+                    res,
+                    400,
+                    "MissingRequiredHeader",
+                    "An HTTP header that is mandatory for this request is not specified: " + name));
+      }
+    }
+    String length = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+    long expected;
+    try {
+      expected = length == null ? -1 : Long.parseLong(length);
+    } catch (NumberFormatException e) {
+      expected = -1;
+    }
+    if (expected < 0) {
+      return drain(req)
+          .then(xmlError(res, 411, "MissingContentLength", "You must provide Content-Length"));
+    }
+    String[] parts = path.substring("/uploads/".length()).split("/", 4);
+    EmulatedRun run = null;
+    String name = null;
+    if (parts.length == 4) {
+      Project project = project(decode(parts[0]), decode(parts[1]));
+      run = project == null ? null : project.run(decode(parts[2]));
+      StringBuilder n = new StringBuilder();
+      for (String segment : parts[3].split("/", -1)) {
+        n.append(n.length() > 0 ? "/" : "").append(decode(segment));
+      }
+      name = n.toString();
+    }
+    if (run == null || nameProblem(name) != null) {
+      return drain(req).then(xmlError(res, 404, "NoSuchKey", "No such run or file name"));
+    }
+    int failure = uploadFaults.takeFailure();
+    if (failure != 0) {
+      Duration retryAfter = uploadFaults.failRetryAfter();
+      return drain(req).then(Mono.defer(() -> fail(res, failure, retryAfter)));
+    }
+    long reset = uploadFaults.takeReset();
+    long corrupt = uploadFaults.corruptOffset();
+    long rate = uploadFaults.bytesPerSecond();
+    long started = System.nanoTime();
+    EmulatedRun target = run;
+    String fileName = name;
+    long size = expected;
+    Mono<EmulatedFile> stored =
+        Mono.<EmulatedFile, ReceivedFiles.Pending>usingWhen(
+            Mono.fromCallable(() -> received.begin(target.path(), fileName)).subscribeOn(workers),
+            pending ->
+                req.receive()
+                    // Copied on the event loop rather than retained: a retained buffer still
+                    // queued for the worker when the client goes away could be dropped unreleased.
+                    .map(WandbEmulator::copyOf)
+                    .publishOn(workers, 16)
+                    .doOnNext(
+                        buf -> {
+                          try {
+                            pending.write(buf);
+                          } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                          }
+                          if (reset >= 0 && pending.size() >= reset) {
+                            res.withConnection(c -> c.channel().close());
+                            throw new IllegalStateException("connection reset by a fault");
+                          }
+                          if (rate > 0) {
+                            // On a worker: holding it holds up the reads, and the client's sends.
+                            pace(started, pending.size(), rate);
+                          }
+                        })
+                    .then(
+                        Mono.fromCallable(
+                            () -> {
+                              if (pending.size() != size) {
+                                throw new IllegalStateException(
+                                    "the body ended after " + pending.size() + " of " + size);
+                              }
+                              if (corrupt >= 0) {
+                                pending.corrupt(corrupt);
+                              }
+                              EmulatedFile f = pending.commit(target, fileName);
+                              return f;
+                            })),
+            pending -> Mono.empty(),
+            (pending, e) -> Mono.fromRunnable(pending::abandon),
+            pending -> Mono.fromRunnable(pending::abandon));
+    // A client that goes away mid-body may leave the body neither complete nor failed.
+    java.util.concurrent.atomic.AtomicReference<Mono<Void>> closed =
+        new java.util.concurrent.atomic.AtomicReference<>(Mono.never());
+    res.withConnection(c -> closed.set(c.onDispose()));
+    return onLoop(res, stored.takeUntilOther(closed.get()))
+        .flatMap(
+            f ->
+                res.status(200)
+                    .header(HttpHeaderNames.ETAG, "\"" + hexOfBase64(f.md5Async().join()) + "\"")
+                    .header(HttpHeaderNames.CONTENT_LENGTH, "0")
+                    .send()
+                    .then())
+        .onErrorResume(e -> Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close())));
+  }
+
+  /** A buffer's readable bytes on the heap, ready to read. */
+  private static ByteBuffer copyOf(ByteBuf buf) {
+    ByteBuffer copy = ByteBuffer.allocate(buf.readableBytes());
+    buf.getBytes(buf.readerIndex(), copy);
+    return copy.flip();
+  }
+
+  /** Sleeps until {@code bytes} at {@code rate} bytes a second are due since {@code started}. */
+  private static void pace(long started, long bytes, long rate) {
+    long due = started + (long) (bytes * 1e9 / rate);
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String hexOfBase64(String b64) {
+    return java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(b64));
+  }
+
+  /**
+   * W&amp;B's {@code file_stream}: what an SDK streams while a run is going, {@code {"files":
+   * {name: {"offset": N, "content": [lines]}}, "complete": bool, "exitcode": N}}. Offsets are line
+   * numbers, so a chunk sent again replaces its lines. The summary ({@code wandb-summary.json},
+   * whose last line is the whole summary) and the console output ({@code output.log}) become run
+   * files at once; history and system events are kept as lines ({@link EmulatedRun#history()}), as
+   * W&amp;B serves them through other APIs. {@code complete} ends the run: finished with exit code
+   * 0, failed otherwise.
+   */
+  private Publisher<Void> fileStream(HttpServerRequest req, HttpServerResponse res, String path) {
+    record("api", req, path, null, null);
+    int failure = faults.takeFailure();
+    if (failure != 0) {
+      return drain(req).then(fail(res, failure, faults.failRetryAfter()));
+    }
+    if (!authorized(req)) {
+      return drain(req).then(res.status(401).sendString(Mono.just("user is not logged in")).then());
+    }
+    String[] parts = path.substring("/files/".length()).split("/", -1);
+    Project project = parts.length == 4 ? project(decode(parts[0]), decode(parts[1])) : null;
+    EmulatedRun run = project == null ? null : project.run(decode(parts[2]));
+    if (run == null) {
+      return drain(req).then(res.status(404).sendString(Mono.just("run not found")).then());
+    }
+    Mono<String> applied =
+        req.receive()
+            .aggregate()
+            .asInputStream()
+            .defaultIfEmpty(InputStream.nullInputStream())
+            .publishOn(workers)
+            .map(
+                in -> {
+                  Map<String, Object> body;
+                  try (in) {
+                    body = JSON.readValue(in, new TypeReference<Map<String, Object>>() {});
+                  } catch (IOException e) {
+                    throw new IllegalArgumentException("invalid JSON body");
+                  }
+                  if (body == null) {
+                    throw new IllegalArgumentException("invalid JSON body");
+                  }
+                  FileStreams.apply(this, run, body);
+                  return "{\"exitcode\":null,\"limits\":{}}";
+                });
+    return onLoop(res, applied)
+        .flatMap(
+            json ->
+                res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .sendString(Mono.just(json))
+                    .then())
+        .onErrorResume(
+            IllegalArgumentException.class,
+            e ->
+                res.status(400)
+                    .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .sendString(Mono.just(jsonError(e.getMessage())))
+                    .then());
+  }
+
+  private static String jsonError(String message) {
+    try {
+      return JSON.writeValueAsString(Map.of("error", message == null ? "bad request" : message));
+    } catch (IOException e) {
+      return "{\"error\":\"bad request\"}";
+    }
   }
 
   private Publisher<Void> serve(HttpServerRequest req, HttpServerResponse res, EmulatedFile f) {
@@ -1050,8 +1409,43 @@ public final class WandbEmulator implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port;
     private Path directory;
+    private final List<String> uploadHeaders = new ArrayList<>();
+    private boolean createRunFiles = true;
 
     private Builder() {}
+
+    /**
+     * Headers every upload must carry, handed out with the upload URLs as W&amp;B's {@code
+     * uploadHeaders} ({@code "Name:Value"}, e.g. {@code "x-ms-blob-type:BlockBlob"}, which Azure
+     * requires); a PUT without one of them is refused with 400, as Azure refuses it. Default: none,
+     * as with GCS.
+     *
+     * @param headers the headers
+     * @return this builder
+     */
+    public Builder uploadHeaders(String... headers) {
+      for (String h : headers) {
+        int colon = h.indexOf(':');
+        if (colon <= 0 || h.substring(0, colon).isBlank()) {
+          throw new IllegalArgumentException("an upload header is Name:Value: " + h);
+        }
+        uploadHeaders.add(h);
+      }
+      return this;
+    }
+
+    /**
+     * Whether the server has the {@code createRunFiles} mutation, as current W&amp;B servers do.
+     * With {@code false} it is an older server: the mutation is not in its schema, and upload URLs
+     * come only from the legacy {@code RunUploadUrls} query. Default: {@code true}.
+     *
+     * @param has whether {@code createRunFiles} exists
+     * @return this builder
+     */
+    public Builder createRunFiles(boolean has) {
+      this.createRunFiles = has;
+      return this;
+    }
 
     /**
      * The API key to accept. Default: {@link WandbEmulator#DEFAULT_API_KEY}.

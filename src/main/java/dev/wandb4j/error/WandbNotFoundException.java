@@ -15,4 +15,14 @@ public final class WandbNotFoundException extends WandbException {
   public WandbNotFoundException(String message) {
     super(message, null, false);
   }
+
+  /**
+   * Creates an exception with the error that said so.
+   *
+   * @param message what was not found, naming the run path or file
+   * @param cause the server's own answer, e.g. a {@link WandbGraphQlException}
+   */
+  public WandbNotFoundException(String message, Throwable cause) {
+    super(message, cause, false);
+  }
 }

@@ -2,12 +2,16 @@ package dev.wandb4j.internal;
 
 import reactor.core.publisher.Mono;
 
-/** Everything a client's runs and files share: HTTP, GraphQL, the Files API. Internal. */
+/**
+ * Everything a client's runs and files share: HTTP, GraphQL, the Files API, downloads and uploads.
+ * Internal.
+ */
 public final class ClientCore {
   private final HttpCore http;
   private final FilesApi files;
   private final RunsApi runs;
   private final Downloader downloader;
+  private final Uploads uploads;
   private final Transfers transfers = new Transfers();
 
   /**
@@ -22,10 +26,15 @@ public final class ClientCore {
     this.files = new FilesApi(gql, http.settings().events());
     this.runs = new RunsApi(gql);
     this.downloader = new Downloader(http, budget, transfers);
+    this.uploads = new Uploads(http, files, new UploadUrls(gql, http), budget, transfers);
   }
 
   public Downloader downloader() {
     return downloader;
+  }
+
+  public Uploads uploads() {
+    return uploads;
   }
 
   public HttpCore http() {

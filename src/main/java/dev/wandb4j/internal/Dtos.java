@@ -47,5 +47,17 @@ public final class Dtos {
 
   record DeleteData(DeletePayloadDto deleteFiles) {}
 
+  /** The names of the server's mutations, from {@code __type(name: "Mutation")}. */
+  record MutationFieldsData(List<String> names) {}
+
+  /**
+   * Upload URLs, from {@code createRunFiles} or {@code RunUploadUrls}.
+   *
+   * @param runFound whether the server found the run ({@code runID}, or {@code model.bucket})
+   * @param uploadHeaders "Name:Value" headers the PUTs must carry
+   * @param urls name and upload URL, in the server's order
+   */
+  record UploadUrlsData(boolean runFound, List<String> uploadHeaders, List<String[]> urls) {}
+
   record DeletePayloadDto(Boolean success) {}
 }

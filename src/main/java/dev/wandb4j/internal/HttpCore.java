@@ -277,6 +277,36 @@ public final class HttpCore {
     }
   }
 
+  /**
+   * The HTTP client for a request that never carries the credentials, whatever its origin: an
+   * upload to a signed URL, which authorises itself. It goes the URI's route (proxy, TLS, HTTP/2)
+   * like any other request, and sets only the {@code User-Agent}.
+   *
+   * @param uri where the request goes
+   * @param acquisition told when the request is sent, to bound the wait for a connection
+   */
+  HttpClient withoutCredentials(URI uri, Acquisition acquisition) {
+    ensureOpen();
+    return routeFor(uri)
+        .api
+        .doOnRequest(acquisition)
+        .headers(
+            h -> {
+              h.set(HttpHeaderNames.USER_AGENT, settings.userAgent());
+              h.remove(HttpHeaderNames.AUTHORIZATION);
+            });
+  }
+
+  /** The longest wait for a connection of a transfer: see {@link #downloadAcquire()}. */
+  Duration transferAcquire() {
+    return downloadAcquire();
+  }
+
+  /** The size of the connection pool, for messages. */
+  int maxConnections() {
+    return maxConnections;
+  }
+
   private HttpClient clientFor(
       HttpClient client, URI uri, Acquisition acquisition, Consumer<HttpHeaders> extra) {
     boolean trusted = origin.contains(uri);

@@ -33,9 +33,33 @@ public final class Operation {
   /** Deletes files by ID. */
   public static final Operation DELETE_FILES = load("DeleteFiles");
 
+  /**
+   * Asks which mutations the server has, as W&amp;B's SDK does before it asks for upload URLs: once
+   * per client.
+   */
+  public static final Operation PROBE_SERVER_MUTATIONS = load("ProbeServerMutations");
+
+  /**
+   * Upload URLs for names of a run, from current servers. A mutation, so the transport sends it
+   * once; asking again for the same names only hands out URLs again, and the uploader retries it.
+   */
+  public static final Operation CREATE_RUN_FILES = load("CreateRunFiles");
+
+  /** Upload URLs for names of a run, from servers without {@code createRunFiles}. */
+  public static final Operation RUN_UPLOAD_URLS = load("RunUploadUrls");
+
   /** Every operation the client can send. */
   public static final List<Operation> ALL =
-      List.of(RUN_FILES, RUN_FILE_COUNT, RUN_FILE_IDS, RUNS, RUN_COUNT, DELETE_FILES);
+      List.of(
+          RUN_FILES,
+          RUN_FILE_COUNT,
+          RUN_FILE_IDS,
+          RUNS,
+          RUN_COUNT,
+          DELETE_FILES,
+          PROBE_SERVER_MUTATIONS,
+          CREATE_RUN_FILES,
+          RUN_UPLOAD_URLS);
 
   private final String name;
   private final String document;

@@ -112,6 +112,12 @@ final class ResponseReader {
     if (dataType == Dtos.DeleteData.class) {
       return dataType.cast(deleteData(p));
     }
+    if (dataType == Dtos.MutationFieldsData.class) {
+      return dataType.cast(mutationFields(p));
+    }
+    if (dataType == Dtos.UploadUrlsData.class) {
+      return dataType.cast(uploadUrls(p));
+    }
     throw new IllegalArgumentException("No reader for " + dataType);
   }
 
@@ -449,6 +455,193 @@ final class ResponseReader {
       }
     }
     return new Dtos.DeleteData(payload);
+  }
+
+  // ---- data of ProbeServerMutations: {"MutationType": {"fields": [{"name": ...}]}}
+
+  private static Dtos.MutationFieldsData mutationFields(JsonParser p) throws IOException {
+    expectObject(p, "data");
+    List<String> names = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("MutationType") && p.currentToken() != JsonToken.VALUE_NULL) {
+        expectObject(p, field);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String inner = p.currentName();
+          p.nextToken();
+          if (inner.equals("fields") && p.currentToken() != JsonToken.VALUE_NULL) {
+            expectArray(p, inner);
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              String name = objectField(p, "fields", "name");
+              if (name != null) {
+                names.add(name);
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.MutationFieldsData(names);
+  }
+
+  /** Reads an object (or null) and returns one of its string fields, skipping the others. */
+  private static String objectField(JsonParser p, String what, String wanted) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    expectObject(p, what);
+    String value = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals(wanted)) {
+        value = text(p, field);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return value;
+  }
+
+  // ---- data of CreateRunFiles: {"createRunFiles": {"runID", "uploadHeaders", "files": [...]}}
+  // ---- and of RunUploadUrls: {"model": {"bucket": {"id", "files": {"uploadHeaders", "edges"}}}}
+
+  private static Dtos.UploadUrlsData uploadUrls(JsonParser p) throws IOException {
+    expectObject(p, "data");
+    Dtos.UploadUrlsData result = new Dtos.UploadUrlsData(false, List.of(), List.of());
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("createRunFiles")) {
+        result = createRunFiles(p);
+      } else if (field.equals("model")) {
+        result = model(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return result;
+  }
+
+  private static Dtos.UploadUrlsData createRunFiles(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return new Dtos.UploadUrlsData(false, List.of(), List.of());
+    }
+    expectObject(p, "createRunFiles");
+    String runId = null;
+    List<String> headers = List.of();
+    List<String[]> urls = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "runID":
+          runId = text(p, field);
+          break;
+        case "uploadHeaders":
+          headers = orEmpty(strings(p, field));
+          break;
+        case "files":
+          if (p.currentToken() != JsonToken.VALUE_NULL) {
+            expectArray(p, field);
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              urls.add(nameAndUrl(p, "uploadUrl"));
+            }
+          }
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return new Dtos.UploadUrlsData(runId != null && !runId.isEmpty(), headers, urls);
+  }
+
+  private static Dtos.UploadUrlsData model(JsonParser p) throws IOException {
+    Dtos.UploadUrlsData none = new Dtos.UploadUrlsData(false, List.of(), List.of());
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return none;
+    }
+    expectObject(p, "model");
+    Dtos.UploadUrlsData result = none;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("bucket") && p.currentToken() != JsonToken.VALUE_NULL) {
+        result = bucket(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return result;
+  }
+
+  private static Dtos.UploadUrlsData bucket(JsonParser p) throws IOException {
+    expectObject(p, "bucket");
+    List<String> headers = List.of();
+    List<String[]> urls = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("files") && p.currentToken() != JsonToken.VALUE_NULL) {
+        expectObject(p, field);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String inner = p.currentName();
+          p.nextToken();
+          if (inner.equals("uploadHeaders")) {
+            headers = orEmpty(strings(p, inner));
+          } else if (inner.equals("edges") && p.currentToken() != JsonToken.VALUE_NULL) {
+            expectArray(p, inner);
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              if (p.currentToken() == JsonToken.VALUE_NULL) {
+                continue;
+              }
+              expectObject(p, "an edge");
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String e = p.currentName();
+                p.nextToken();
+                if (e.equals("node") && p.currentToken() != JsonToken.VALUE_NULL) {
+                  urls.add(nameAndUrl(p, "url"));
+                } else {
+                  p.skipChildren();
+                }
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Dtos.UploadUrlsData(true, headers, urls);
+  }
+
+  private static String[] nameAndUrl(JsonParser p, String urlField) throws IOException {
+    expectObject(p, "a file");
+    String name = null;
+    String url = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("name")) {
+        name = text(p, field);
+      } else if (field.equals(urlField)) {
+        url = text(p, field);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new String[] {name, url};
+  }
+
+  private static List<String> orEmpty(List<String> values) {
+    return values == null ? List.of() : values;
   }
 
   // ---- scalars: exactly the JSON type asked for, or null; never coerced

@@ -50,8 +50,14 @@ public final class SafePaths {
     return target;
   }
 
-  /** Why a name is unsafe, or {@code null} if it is fine. */
-  static String problem(String name) {
+  /**
+   * Why a file name is unsafe, or {@code null} if it is fine: the checks {@link #resolve} makes
+   * before it resolves a name, which also hold for names sent to W&amp;B.
+   *
+   * @param name a file's name inside a run
+   * @return the reason, e.g. "it has a '..' segment", or {@code null}
+   */
+  public static String problem(String name) {
     if (name == null || name.isEmpty()) {
       return "it is empty";
     }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the command line in-process against an emulator: {@code ls}, {@code download} and {@code rm}
- * get the emulator's base URL and key, everything else runs as given. The environment is the one
- * given here, not the process's.
+ * Runs the command line in-process against an emulator: {@code ls}, {@code download}, {@code
+ * upload} and {@code rm} get the emulator's base URL and key, everything else runs as given. The
+ * environment is the one given here, not the process's.
  */
 final class Cli {
   record Result(int code, String out, String err) {}
@@ -42,7 +42,7 @@ final class Cli {
 
   Result run(String stdin, boolean terminal, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    if (!all.isEmpty() && List.of("ls", "download", "rm").contains(all.get(0))) {
+    if (!all.isEmpty() && List.of("ls", "download", "upload", "rm").contains(all.get(0))) {
       all.addAll(List.of("--base-url", emu.baseUrl(), "--api-key", emu.apiKey()));
     }
     return raw(stdin, terminal, all.toArray(String[]::new));

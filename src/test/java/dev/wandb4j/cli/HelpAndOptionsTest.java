@@ -48,6 +48,7 @@ class HelpAndOptionsTest {
             List.of("--help"),
             List.of("ls", "--help"),
             List.of("download", "--help"),
+            List.of("upload", "--help"),
             List.of("rm", "--help"),
             List.of("emulator", "--help"),
             List.of("demo", "--help"),

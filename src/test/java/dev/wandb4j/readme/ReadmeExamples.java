@@ -9,6 +9,8 @@ import dev.wandb4j.Project;
 import dev.wandb4j.ProxyOptions;
 import dev.wandb4j.Run;
 import dev.wandb4j.RunQuery;
+import dev.wandb4j.UploadOptions;
+import dev.wandb4j.UploadResult;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.emulator.EmulatedRun;
 import dev.wandb4j.emulator.WandbEmulator;
@@ -173,6 +175,25 @@ public final class ReadmeExamples {
         .blockLast();
     // --- end
     System.out.println(runs);
+  }
+
+  static void uploading(Run run) {
+    // --- upload
+    // one file, under the name it is to have in the run: the file as W&B now lists it
+    File uploaded = run.upload(Path.of("out/metrics.json"), "eval/metrics.json").block();
+
+    // a folder, eight files at a time: out/a/b.png becomes eval/a/b.png; with sync, the files
+    // W&B already has with the same size and MD5 are left alone
+    run.uploadAll(
+            Path.of("out"),
+            UploadOptions.builder().namePrefix("eval/").sync(true).build(),
+            8,
+            p -> System.out.printf("%d/%d files%n", p.filesDone(), p.filesTotal()))
+        .filter(UploadResult::isFailed)
+        .doOnNext(r -> System.err.println(r.name() + ": " + r.error().getMessage()))
+        .blockLast();
+    // --- end
+    uploaded.md5();
   }
 
   static void emulator(byte[] bytes) {

@@ -27,7 +27,19 @@ public final class ForkedJvm {
    */
   public static Result run(Class<?> main, List<String> jvmOptions, Duration max, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
+    return run(List.of(), main, jvmOptions, max, args);
+  }
+
+  /**
+   * Runs {@code main} as {@link #run(Class, List, Duration, String...)} does, through a command
+   * that runs the JVM, such as {@code setpriv} with its options.
+   *
+   * @param prefix the command and its arguments before the JVM's path; empty for none
+   */
+  public static Result run(
+      List<String> prefix, Class<?> main, List<String> jvmOptions, Duration max, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-cp");
