@@ -292,6 +292,28 @@ public final class WandbEmulator implements AutoCloseable {
   }
 
   /**
+   * Removes a run with its files, as deleting it in W&amp;B does: listings no longer show it, a
+   * query for it finds no run, and its files' URLs answer 404. A run served from a directory loses
+   * its files there too, as {@link EmulatedRun#removeFile} does, and is found again, empty, while
+   * its folder is there.
+   *
+   * @param path a run path in any form {@link RunPath#parse(String)} accepts
+   * @return whether it was there
+   */
+  public boolean removeRun(String path) {
+    RunPath p = RunPath.parse(path);
+    Project project = projects.get(p.entity() + "/" + p.project());
+    EmulatedRun run = project == null ? null : project.runs.remove(p.runId());
+    if (run == null) {
+      return false;
+    }
+    for (EmulatedFile f : run.files()) {
+      run.removeFile(f.name());
+    }
+    return true;
+  }
+
+  /**
    * Faults that apply to every request.
    *
    * @return the global faults

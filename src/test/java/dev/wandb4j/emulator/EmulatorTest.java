@@ -1,12 +1,14 @@
 package dev.wandb4j.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wandb4j.File;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Run;
+import dev.wandb4j.error.WandbNotFoundException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -277,5 +279,39 @@ class EmulatorTest {
     assertThat(r.authorization()).isTrue();
     assertThat(r.operationName()).isEqualTo("RunFiles");
     assertThat(r.variables()).containsEntry("entity", "acme").containsEntry("name", "r1");
+  }
+
+  @Test
+  void aRemovedRunIsNeitherListedNorFoundAndItsFileUrlsAnswer404() throws Exception {
+    run.addFile("a.txt", new byte[] {1, 2, 3});
+    emu.run("acme/proj/r2").addFile("b.txt", new byte[] {4});
+    File a = emu.client().run("acme/proj/r1").file("a.txt").block(Duration.ofSeconds(10));
+
+    assertThat(emu.removeRun("acme/proj/r1")).isTrue();
+    assertThat(emu.removeRun("acme/proj/r1")).isFalse();
+    assertThat(emu.removeRun("acme/nothing/r1")).isFalse();
+
+    assertThat(
+            emu.client()
+                .project("acme/proj")
+                .runs()
+                .map(r -> r.run().path().runId())
+                .collectList()
+                .block(Duration.ofSeconds(10)))
+        .containsExactly("r2");
+    assertThatThrownBy(
+            () -> emu.client().run("acme/proj/r1").files().blockLast(Duration.ofSeconds(10)))
+        .isInstanceOf(WandbNotFoundException.class);
+    HttpResponse<Void> api =
+        http.send(
+            HttpRequest.newBuilder(URI.create(a.url())).header("Authorization", auth()).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(api.statusCode()).isEqualTo(404);
+    // The signed storage URL carries its own credentials.
+    HttpResponse<Void> storage =
+        http.send(
+            HttpRequest.newBuilder(URI.create(a.directUrl())).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(storage.statusCode()).isEqualTo(404);
   }
 }
