@@ -127,6 +127,7 @@ final class ReceivedFiles {
     private final MessageDigest md5 = Content.newMd5();
     private long size;
     private boolean corrupted;
+    private boolean ended;
 
     private Pending(Path temp, Path target) throws IOException {
       this.temp = temp;
@@ -195,7 +196,11 @@ final class ReceivedFiles {
      *
      * @return the run's new file
      */
-    EmulatedFile commit(EmulatedRun run, String name) throws IOException {
+    synchronized EmulatedFile commit(EmulatedRun run, String name) throws IOException {
+      if (ended) {
+        throw new IOException("the upload was abandoned");
+      }
+      ended = true;
       try {
         if (channel.size() < size) {
           // The end was zeros, skipped: the file still has to be that long.
@@ -216,8 +221,12 @@ final class ReceivedFiles {
       return run.addReceivedFile(name, Content.received(target, digest));
     }
 
-    /** Closes and removes the temporary file. */
-    void abandon() {
+    /** Closes and removes the temporary file, unless it was committed. Idempotent. */
+    synchronized void abandon() {
+      if (ended) {
+        return;
+      }
+      ended = true;
       try {
         channel.close();
         Files.deleteIfExists(temp);

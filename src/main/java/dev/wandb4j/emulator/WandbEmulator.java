@@ -1048,9 +1048,21 @@ public final class WandbEmulator implements AutoCloseable {
     EmulatedRun target = run;
     String fileName = name;
     long size = expected;
+    // A client that goes away mid-body may leave the body neither complete nor failed.
+    java.util.concurrent.atomic.AtomicReference<Mono<Void>> closed =
+        new java.util.concurrent.atomic.AtomicReference<>(Mono.never());
+    res.withConnection(c -> closed.set(c.onDispose()));
     Mono<EmulatedFile> stored =
         Mono.<EmulatedFile, ReceivedFiles.Pending>usingWhen(
-            Mono.fromCallable(() -> received.begin(target.path(), fileName)).subscribeOn(workers),
+            Mono.fromCallable(() -> received.begin(target.path(), fileName))
+                // Not fused into the scheduling, which drops a value that arrives after a cancel
+                // without a discard; this way a file begun after the client went away is removed.
+                .hide()
+                .subscribeOn(workers)
+                .doOnDiscard(ReceivedFiles.Pending.class, ReceivedFiles.Pending::abandon)
+                // A client that goes away mid-body may leave the body neither complete nor
+                // failed: the connection's end abandons what was not committed by then.
+                .doOnNext(pending -> closed.get().subscribe(null, e -> {}, pending::abandon)),
             pending ->
                 req.receive()
                     // Copied on the event loop rather than retained: a retained buffer still
@@ -1089,10 +1101,6 @@ public final class WandbEmulator implements AutoCloseable {
             pending -> Mono.empty(),
             (pending, e) -> Mono.fromRunnable(pending::abandon),
             pending -> Mono.fromRunnable(pending::abandon));
-    // A client that goes away mid-body may leave the body neither complete nor failed.
-    java.util.concurrent.atomic.AtomicReference<Mono<Void>> closed =
-        new java.util.concurrent.atomic.AtomicReference<>(Mono.never());
-    res.withConnection(c -> closed.set(c.onDispose()));
     return onLoop(res, stored.takeUntilOther(closed.get()))
         .flatMap(
             f ->
