@@ -53,10 +53,23 @@ final class BulkTracker {
 
   /** A file's own progress, from 0 again if it starts over: adds what changed since its last. */
   void written(Object key, long written) {
-    Long before = perFile.put(key, written);
-    bytesDone.addAndGet(written - (before == null ? 0 : before));
+    long[] delta = {0};
+    perFile.compute(
+        key,
+        (k, before) -> {
+          if (before != null && before == FINISHED) {
+            // A report delivered after the file's result: already counted.
+            return before;
+          }
+          delta[0] = written - (before == null ? 0 : before);
+          return written;
+        });
+    bytesDone.addAndGet(delta[0]);
     report(false);
   }
+
+  /** Marks a file whose result is in, so that a late report of its progress is not counted. */
+  private static final long FINISHED = Long.MIN_VALUE;
 
   void finished(DownloadResult r) {
     finished(
@@ -72,8 +85,8 @@ final class BulkTracker {
    * one that failed gives back what it had counted.
    */
   void finished(Object key, long size, long bytes, boolean transferred, boolean failed) {
-    Long before = perFile.remove(key);
-    long counted = before == null ? 0 : before;
+    Long before = perFile.put(key, FINISHED);
+    long counted = before == null || before == FINISHED ? 0 : before;
     if (!transferred) {
       bytesDone.addAndGet(failed ? -counted : size - counted);
     } else if (counted != bytes) {
