@@ -96,6 +96,28 @@ class LauncherTest {
   }
 
   @Test
+  void theOptimisingCompilerIsKeptForHotMethodsAndJavaOptsCanSayOtherwise() throws Exception {
+    Result defaults =
+        launch(
+            Map.of("WANDB4J_JAR", jar.toString(), "JAVA_OPTS", "-XX:+PrintFlagsFinal"), "download");
+    assertThat(defaults.status()).isZero();
+    assertThat(defaults.out())
+        .containsPattern("Tier4InvocationThreshold\\s+=\\s+100000\\s")
+        .containsPattern("Tier4BackEdgeThreshold\\s+=\\s+400000\\s");
+
+    Result overridden =
+        launch(
+            Map.of(
+                "WANDB4J_JAR",
+                jar.toString(),
+                "JAVA_OPTS",
+                "-XX:Tier4InvocationThreshold=5000 -XX:+PrintFlagsFinal"),
+            "download");
+    assertThat(overridden.status()).isZero();
+    assertThat(overridden.out()).containsPattern("Tier4InvocationThreshold\\s+=\\s+5000\\s");
+  }
+
+  @Test
   void theFirstWorkingRunRecordsAnArchiveThatLaterRunsMap() throws Exception {
     Map<String, String> env = Map.of("WANDB4J_JAR", jar.toString());
 
