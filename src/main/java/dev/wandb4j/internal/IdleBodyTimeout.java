@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
@@ -33,12 +34,19 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
   private volatile long lastActivity = System.nanoTime();
   private volatile boolean done;
 
+  // The armed timer, cancelled once the body has ended: a task left in the timer's queue would
+  // keep this subscriber, and the whole download behind it, reachable until the timeout passed.
+  private volatile Disposable pending;
+
   private IdleBodyTimeout(
-      CoreSubscriber<? super T> actual, Duration timeout, Supplier<Throwable> error) {
+      CoreSubscriber<? super T> actual,
+      Duration timeout,
+      Supplier<Throwable> error,
+      Scheduler timer) {
     this.actual = actual;
     this.timeoutNanos = timeout.toNanos();
     this.error = error;
-    this.timer = Schedulers.parallel();
+    this.timer = timer;
   }
 
   /**
@@ -49,8 +57,15 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
    * @param error the error the body ends with when the server is silent too long
    */
   static <T> Flux<T> apply(Flux<T> body, Duration timeout, Supplier<Throwable> error) {
+    return apply(body, timeout, error, Schedulers.parallel());
+  }
+
+  /** As {@link #apply(Flux, Duration, Supplier)}, timed by {@code timer}. */
+  static <T> Flux<T> apply(
+      Flux<T> body, Duration timeout, Supplier<Throwable> error, Scheduler timer) {
     return body.transform(
-        Operators.<T, T>lift((scannable, actual) -> new IdleBodyTimeout<>(actual, timeout, error)));
+        Operators.<T, T>lift(
+            (scannable, actual) -> new IdleBodyTimeout<>(actual, timeout, error, timer)));
   }
 
   @Override
@@ -93,6 +108,7 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
       done = true;
       actual.onError(t);
     }
+    disarm();
   }
 
   @Override
@@ -104,6 +120,7 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
       done = true;
       actual.onComplete();
     }
+    disarm();
   }
 
   @Override
@@ -122,11 +139,27 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
   public void cancel() {
     done = true;
     upstream.cancel();
+    disarm();
   }
 
   private void arm(long delayNanos) {
     if (!done && armed.compareAndSet(false, true)) {
-      timer.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+      schedule(delayNanos);
+    }
+  }
+
+  private void schedule(long delayNanos) {
+    pending = timer.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+    if (done) {
+      // Ended while the task was being scheduled: the end's disarm may have missed it.
+      disarm();
+    }
+  }
+
+  private void disarm() {
+    Disposable p = pending;
+    if (p != null) {
+      p.dispose();
     }
   }
 
@@ -151,7 +184,7 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
       }
       long idle = System.nanoTime() - lastActivity;
       if (idle < timeoutNanos) {
-        timer.schedule(this, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+        schedule(timeoutNanos - idle);
         return;
       }
       done = true;

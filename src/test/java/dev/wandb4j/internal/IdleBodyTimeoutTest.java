@@ -1,0 +1,133 @@
+package dev.wandb4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/**
+ * The body's idle timer: it runs only while data is wanted, fails a silent body, and once the body
+ * has ended (completed, failed or cancelled) no task of it is left in the timer's queue, where it
+ * would keep the body's subscribers (a whole download) reachable until the timeout passed.
+ */
+class IdleBodyTimeoutTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /** A timer that only records what it is asked to run and whether that was called off. */
+  static final class RecordingTimer implements Scheduler {
+    final List<Task> tasks = new CopyOnWriteArrayList<>();
+
+    record Task(Runnable task, long delayNanos, Disposable.Swap state) {}
+
+    @Override
+    public Disposable schedule(Runnable task) {
+      return schedule(task, 0, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+      Disposable.Swap state = reactor.core.Disposables.swap();
+      tasks.add(new Task(task, unit.toNanos(delay), state));
+      return state;
+    }
+
+    List<Task> pending() {
+      return tasks.stream().filter(t -> !t.state().isDisposed()).toList();
+    }
+
+    @Override
+    public Worker createWorker() {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  private static Flux<Integer> timed(Flux<Integer> body, RecordingTimer timer) {
+    return IdleBodyTimeout.apply(body, TIMEOUT, () -> new TimeoutException("silent"), timer);
+  }
+
+  @Test
+  void aCompletedBodyLeavesNoTimerBehind() {
+    RecordingTimer timer = new RecordingTimer();
+    Sinks.Many<Integer> server = Sinks.many().unicast().onBackpressureBuffer();
+
+    StepVerifier.create(timed(server.asFlux(), timer))
+        .then(() -> server.tryEmitNext(1))
+        .expectNext(1)
+        .then(() -> server.tryEmitNext(2))
+        .then(server::tryEmitComplete)
+        .expectNext(2)
+        .verifyComplete();
+
+    assertThat(timer.tasks).as("the timer was armed while data was wanted").isNotEmpty();
+    assertThat(timer.pending()).as("no timer task outlives the body").isEmpty();
+  }
+
+  @Test
+  void aFailedBodyLeavesNoTimerBehind() {
+    RecordingTimer timer = new RecordingTimer();
+    Sinks.Many<Integer> server = Sinks.many().unicast().onBackpressureBuffer();
+
+    StepVerifier.create(timed(server.asFlux(), timer))
+        .then(() -> server.tryEmitError(new IllegalStateException("reset")))
+        .verifyErrorMessage("reset");
+
+    assertThat(timer.tasks).isNotEmpty();
+    assertThat(timer.pending()).isEmpty();
+  }
+
+  @Test
+  void aCancelledBodyLeavesNoTimerBehind() {
+    RecordingTimer timer = new RecordingTimer();
+    Sinks.Many<Integer> server = Sinks.many().unicast().onBackpressureBuffer();
+
+    StepVerifier.create(timed(server.asFlux(), timer))
+        .then(() -> server.tryEmitNext(1))
+        .expectNext(1)
+        .thenCancel()
+        .verify();
+
+    assertThat(timer.tasks).isNotEmpty();
+    assertThat(timer.pending()).isEmpty();
+  }
+
+  @Test
+  void aBodyThatEndsBeforeTheTimerIsScheduledStillCallsItOff() {
+    // The timer is armed by request(); the body completes inside that same request.
+    RecordingTimer timer = new RecordingTimer();
+
+    StepVerifier.create(timed(Flux.just(1), timer), 0)
+        .thenRequest(5)
+        .expectNext(1)
+        .verifyComplete();
+
+    assertThat(timer.pending()).isEmpty();
+  }
+
+  @Test
+  void aSilentBodyWhoseDataIsWantedFailsOnceTheTimeoutHasPassed() {
+    Sinks.Many<Integer> server = Sinks.many().unicast().onBackpressureBuffer();
+
+    StepVerifier.create(
+            IdleBodyTimeout.apply(
+                server.asFlux(),
+                Duration.ofMillis(50),
+                () -> new TimeoutException("silent"),
+                Schedulers.parallel()))
+        .then(() -> server.tryEmitNext(1))
+        .expectNext(1)
+        .expectErrorSatisfies(
+            e -> assertThat(e).isInstanceOf(TimeoutException.class).hasMessage("silent"))
+        .verify(Duration.ofSeconds(10));
+    assertThat(server.currentSubscriberCount()).as("the silent body was cancelled").isZero();
+  }
+}
