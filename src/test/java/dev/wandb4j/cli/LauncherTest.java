@@ -95,26 +95,43 @@ class LauncherTest {
     }
   }
 
-  @Test
-  void theOptimisingCompilerIsKeptForHotMethodsAndJavaOptsCanSayOtherwise() throws Exception {
-    Result defaults =
+  private Result flags(String javaOpts) throws Exception {
+    Result r =
         launch(
-            Map.of("WANDB4J_JAR", jar.toString(), "JAVA_OPTS", "-XX:+PrintFlagsFinal"), "download");
-    assertThat(defaults.status()).isZero();
-    assertThat(defaults.out())
+            Map.of("WANDB4J_JAR", jar.toString(), "JAVA_OPTS", javaOpts + " -XX:+PrintFlagsFinal"),
+            "download");
+    assertThat(r.status()).as("the JVM took the flags: %s", r.err()).isZero();
+    return r;
+  }
+
+  @Test
+  void aCommandRunsWithTheSettingsOfACommandLineProcess() throws Exception {
+    String out = flags("").out();
+
+    assertThat(out)
+        .as("C2 only for methods that stay hot")
         .containsPattern("Tier4InvocationThreshold\\s+=\\s+100000\\s")
         .containsPattern("Tier4BackEdgeThreshold\\s+=\\s+400000\\s");
+    assertThat(out)
+        .as("the serial collector, on a heap that starts small")
+        .containsPattern("UseSerialGC\\s+=\\s+true\\s")
+        .containsPattern("InitialHeapSize\\s+=\\s+16777216\\s");
+  }
 
-    Result overridden =
-        launch(
-            Map.of(
-                "WANDB4J_JAR",
-                jar.toString(),
-                "JAVA_OPTS",
-                "-XX:Tier4InvocationThreshold=5000 -XX:+PrintFlagsFinal"),
-            "download");
-    assertThat(overridden.status()).isZero();
-    assertThat(overridden.out()).containsPattern("Tier4InvocationThreshold\\s+=\\s+5000\\s");
+  @Test
+  void javaOptsMaySetEachOfThoseSettingsOtherwise() throws Exception {
+    String out = flags("-XX:Tier4InvocationThreshold=5000 -XX:+UseG1GC -Xmx64m -Xms32m").out();
+
+    assertThat(out).containsPattern("Tier4InvocationThreshold\\s+=\\s+5000\\s");
+    assertThat(out)
+        .as("a collector of the user's choosing is not joined by a second one")
+        .containsPattern("UseG1GC\\s+=\\s+true\\s")
+        .containsPattern("UseSerialGC\\s+=\\s+false\\s");
+    assertThat(out).containsPattern("InitialHeapSize\\s+=\\s+33554432\\s");
+
+    assertThat(flags("-Xmx8m").out())
+        .as("a heap capped below the launcher's starting size still starts")
+        .containsPattern("MaxHeapSize\\s+=\\s+8388608\\s");
   }
 
   @Test
