@@ -4,7 +4,8 @@
 # Peers: the W&B SDK-style loop (runs, then files, one download at a time, as users write it),
 # the same loop feeding a 30-thread pool (what wandb/wandb issue 6951's user ran), and wandb4j's
 # command line (bin/wandb4j download ENTITY/PROJECT). Then wandb4j killed at half-way and run
-# again: the second run fetches only the rest. Every output is checked file by file.
+# again: the second run fetches only the rest; and run once more over the finished export, which
+# costs the listing alone. Every output is checked file by file.
 #
 # Usage: benchmarks/project.sh [RUNS] [LOOP_RUNS]   (as root: mounts a tmpfs for the output)
 #   RUNS (default 1000): runs in the project; LOOP_RUNS (default 50): the plain loop, at one
@@ -79,3 +80,10 @@ done_before=$(find "$work/out/x" -name 'f_*.bin' | wc -l)
 check "$work/out/x" "$runs"
 read -r wall kib < "$work/time.txt"
 printf 'wandb4j, run again after kill -9 at %s of %s files\t%s\t%s\n' "$done_before" "$((runs * files))" "$wall" "$((kib / 1024))"
+
+# ---- and once more over the finished export: the listing, and nothing fetched or hashed again
+/usr/bin/time -f "%e %M" -o "$work/time.txt" "${cli[@]}" download acme/bench --root "$work/out/x" -c "$concurrency" > "$work/peer.log" 2>&1
+grep -q "Downloaded 0 files" "$work/peer.log" || { echo "the run over a finished export fetched files:"; cat "$work/peer.log"; exit 1; }
+check "$work/out/x" "$runs"
+read -r wall kib < "$work/time.txt"
+printf 'wandb4j, run again over the finished export\t%s\t%s\n' "$wall" "$((kib / 1024))"

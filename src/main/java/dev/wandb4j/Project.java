@@ -20,6 +20,9 @@ public final class Project {
   /** Files of one run listed ahead of the downloads while other runs are being listed. */
   private static final int LISTED_AHEAD = 64;
 
+  /** Runs listed at once by one download of a project. */
+  private static final int MAX_LISTINGS = 16;
+
   private final ProjectPath path;
   private final ClientCore core;
 
@@ -177,10 +180,11 @@ public final class Project {
     if (concurrency < 1 || concurrency > 1024) {
       throw new IllegalArgumentException("concurrency must be between 1 and 1024: " + concurrency);
     }
-    // A few runs' listings go on at once, in order, so that listing keeps up with the downloads
-    // when every request waits on the network: one at a time for one download at a time, up to
-    // four for many.
-    int listings = Math.max(1, Math.min(4, concurrency / 16));
+    // Several runs' listings go on at once, in order, so that listing keeps up with the downloads
+    // when every request waits on the network, and a run over a finished export (where nothing is
+    // downloaded) costs the listing at that pace: one at a time for one download at a time, one
+    // more for every four downloads, up to sixteen.
+    int listings = Math.max(1, Math.min(MAX_LISTINGS, concurrency / 4));
     // A run listed twice (runs created during the listing shift W&B's pages) is downloaded once:
     // twice would race two downloads of each of its files into the same folder.
     Flux<File> listing =

@@ -9,6 +9,7 @@ import dev.wandb4j.FileQuery;
 import dev.wandb4j.Project;
 import dev.wandb4j.RunQuery;
 import dev.wandb4j.WandbClient;
+import dev.wandb4j.WandbClientListener;
 import dev.wandb4j.emulator.WandbEmulator;
 import dev.wandb4j.testing.Fixtures;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
+import reactor.util.context.ContextView;
 
 /** A whole project's files in one bounded, lazy, resumable download. */
 class ProjectDownloadTest {
@@ -152,6 +154,66 @@ class ProjectDownloadTest {
       assertThat(seen.get(i).filesTotal()).isGreaterThanOrEqualTo(seen.get(i - 1).filesTotal());
       assertThat(seen.get(i).bytesDone()).isGreaterThanOrEqualTo(seen.get(i - 1).bytesDone());
     }
+  }
+
+  @Test
+  void aRunOverAFinishedExportListsManyRunsAtOnce() throws Exception {
+    // Forty more runs of one file each, downloaded once; then the export again, where every file
+    // is up to date and the listing is all there is to do.
+    for (int r = 0; r < 40; r++) {
+      emu.run("acme/wide/run" + r).addGeneratedFile("only.bin", 1_000 + r);
+    }
+    DownloadOptions sync = DownloadOptions.builder().sync(true).build();
+    emu.client()
+        .project("acme/wide")
+        .downloadAll(root, RunQuery.DEFAULT, FileQuery.DEFAULT, sync, 64)
+        .blockLast(Duration.ofSeconds(30));
+    emu.faults().graphQlLatency(Duration.ofMillis(300));
+    java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    WandbClientListener gauge =
+        new WandbClientListener() {
+          @Override
+          public Completion operationStarted(Operation operation, ContextView context) {
+            if (operation != Operation.GRAPHQL) {
+              return Completion.NONE;
+            }
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return new Completion() {
+              @Override
+              public void succeeded() {
+                inFlight.decrementAndGet();
+              }
+
+              @Override
+              public void failed(Throwable error) {
+                inFlight.decrementAndGet();
+              }
+
+              @Override
+              public void cancelled() {
+                inFlight.decrementAndGet();
+              }
+            };
+          }
+        };
+    try (WandbClient client = emu.clientBuilder().listener(gauge).build()) {
+      List<DownloadResult> again =
+          client
+              .project("acme/wide")
+              .downloadAll(root, RunQuery.DEFAULT, FileQuery.DEFAULT, sync, 64)
+              .collectList()
+              .block(Duration.ofSeconds(60));
+      assertThat(again)
+          .hasSize(40)
+          .allMatch(r -> r.status() == DownloadResult.Status.SKIPPED_UNCHANGED);
+    }
+    assertThat(storageGets()).as("nothing fetched again").isEqualTo(40);
+    assertThat(most.get())
+        .as("runs listed at once by an export 64 files wide")
+        .isGreaterThanOrEqualTo(16);
   }
 
   @Test
