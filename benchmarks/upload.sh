@@ -12,6 +12,8 @@
 #
 # Usage: benchmarks/upload.sh [--quick]   (--quick: 16 MiB, 100 files, a 256 MiB generated file,
 #                                          one repetition: a check that the harness runs)
+# Environment: REPS (default 3) repetitions; CONCS (default "1 8 32") the concurrencies of the
+# many-file scenarios, empty for none.
 # As root it mounts a tmpfs for the emulator's folder (the 10 GiB file is sparse there too).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +22,7 @@ reps=3; big_mib=1024; many=2000; huge_mib=10240; concs="1 8 32"; warm_rounds=7
 if [ "${1:-}" = "--quick" ]; then
   reps=1; big_mib=16; many=100; huge_mib=256; concs="1 8"; warm_rounds=3
 fi
+reps=${REPS:-$reps}; concs=${CONCS-$concs}
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
@@ -94,6 +97,7 @@ key=$(sed -n 's/.*WANDB_API_KEY=//p' "$work/emulator.log" | head -1)
 cli=(env WANDB4J_CDS_DIR="$work/cds-cli" "$repo/bin/wandb4j" -q --base-url "$base" --api-key "$key")
 # One untimed run records the launcher's class-data-sharing archive.
 "${cli[@]}" upload acme/bench/cds-1 "$work/data/big" --root "$work/data/big" > /dev/null
+find "$work/emu/acme/bench/cds-1" -mindepth 1 -delete
 
 # urls RUN DIR: a curl config that PUTs every file of DIR to its signed URL (asked for untimed)
 urls() {
@@ -126,6 +130,9 @@ run() {
     echo "$peer failed in $scenario:"; tail -5 "$work/peer.log"; exit 1; }
   (cd "$work/emu/$runpath" && md5sum --quiet -c "$work/data/$set.md5") > /dev/null 2>&1 || {
     echo "$peer: wrong bytes in $runpath after $scenario"; exit 1; }
+  # Checked: its bytes go, so that the tmpfs holds one upload at a time (the emulator serves the
+  # folder live, and the run stays, empty).
+  find "$work/emu/$runpath" -mindepth 1 -delete
   read -r wall user sys kib < "$work/time.txt"
   local warm_s; warm_s=$(sed -n 's/^warm-median-s //p' "$work/peer.log")
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$peer" "${warm_s:-$wall}" \

@@ -213,12 +213,16 @@ final class ReceivedFiles {
           corrupted
               ? Base64.getEncoder().encodeToString(Content.of(temp).digest())
               : Base64.getEncoder().encodeToString(md5.digest());
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      // Under the run's lock, which a look at the run's folder also takes: the folder is never
+      // read while a file in it is being replaced.
+      synchronized (run) {
+        try {
+          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return run.addReceivedFile(name, Content.received(target, digest));
       }
-      return run.addReceivedFile(name, Content.received(target, digest));
     }
 
     /** Closes and removes the temporary file, unless it was committed. Idempotent. */

@@ -437,20 +437,36 @@ public final class WandbEmulator implements AutoCloseable {
             continue;
           }
         }
-        for (EmulatedFile f : run.files()) {
-          Path path = f.content().path();
-          if (path != null && path.startsWith(dir) && !onDisk.containsKey(f.name())) {
-            run.removeFile(f.name());
-          }
+        reconcile(run, dir, onDisk);
+      }
+    }
+  }
+
+  /**
+   * Brings a run in line with what one look at its folder found. A file the look missed is dropped
+   * only if it is really gone: a folder read while a file in it is replaced by a rename (an upload
+   * that overwrites, or another program) may leave that file out. Dropping one never deletes
+   * anything from the folder; deleting through the API does that.
+   */
+  void reconcile(EmulatedRun run, Path dir, Map<String, Path> onDisk) {
+    synchronized (run) {
+      for (EmulatedFile f : run.files()) {
+        Path path = f.content().path();
+        if (path != null
+            && path.startsWith(dir)
+            && !onDisk.containsKey(f.name())
+            && !Files.exists(path)
+            && run.remove(f)) {
+          byId.remove(f.seq(), f);
         }
-        for (Map.Entry<String, Path> e : onDisk.entrySet()) {
-          EmulatedFile known = run.file(e.getKey());
-          if (known == null || !known.content().sameAs(e.getValue())) {
-            try {
-              run.addFile(e.getKey(), e.getValue());
-            } catch (UncheckedIOException vanished) {
-              // removed while the folder was read: the next look finds it gone
-            }
+      }
+      for (Map.Entry<String, Path> e : onDisk.entrySet()) {
+        EmulatedFile known = run.file(e.getKey());
+        if (known == null || !known.content().sameAs(e.getValue())) {
+          try {
+            run.addFile(e.getKey(), e.getValue());
+          } catch (UncheckedIOException vanished) {
+            // removed while the folder was read: the next look finds it gone
           }
         }
       }
@@ -1069,22 +1085,23 @@ public final class WandbEmulator implements AutoCloseable {
                     // queued for the worker when the client goes away could be dropped unreleased.
                     .map(WandbEmulator::copyOf)
                     .publishOn(workers, 16)
-                    .doOnNext(
+                    .concatMap(
                         buf -> {
                           try {
                             pending.write(buf);
                           } catch (IOException e) {
-                            throw new UncheckedIOException(e);
+                            return Mono.error(new UncheckedIOException(e));
                           }
                           if (reset >= 0 && pending.size() >= reset) {
                             res.withConnection(c -> c.channel().close());
-                            throw new IllegalStateException("connection reset by a fault");
+                            return Mono.error(
+                                new IllegalStateException("connection reset by a fault"));
                           }
-                          if (rate > 0) {
-                            // On a worker: holding it holds up the reads, and the client's sends.
-                            pace(started, pending.size(), rate);
-                          }
-                        })
+                          // The next buffer is taken only once this one is due: holding it holds
+                          // up the reads, and the client's sends.
+                          return rate > 0 ? pace(started, pending.size(), rate) : Mono.empty();
+                        },
+                        0)
                     .then(
                         Mono.fromCallable(
                             () -> {
@@ -1101,11 +1118,16 @@ public final class WandbEmulator implements AutoCloseable {
             pending -> Mono.empty(),
             (pending, e) -> Mono.fromRunnable(pending::abandon),
             pending -> Mono.fromRunnable(pending::abandon));
-    return onLoop(res, stored.takeUntilOther(closed.get()))
+    return onLoop(
+            res,
+            stored
+                .takeUntilOther(closed.get())
+                // The ETag is the file's MD5, computed on a worker: never waited for on the loop.
+                .flatMap(f -> Mono.fromCompletionStage(f.md5Async())))
         .flatMap(
-            f ->
+            md5 ->
                 res.status(200)
-                    .header(HttpHeaderNames.ETAG, "\"" + hexOfBase64(f.md5Async().join()) + "\"")
+                    .header(HttpHeaderNames.ETAG, "\"" + hexOfBase64(md5) + "\"")
                     .header(HttpHeaderNames.CONTENT_LENGTH, "0")
                     .send()
                     .then())
@@ -1119,17 +1141,11 @@ public final class WandbEmulator implements AutoCloseable {
     return copy.flip();
   }
 
-  /** Sleeps until {@code bytes} at {@code rate} bytes a second are due since {@code started}. */
-  private static void pace(long started, long bytes, long rate) {
+  /** Completes once {@code bytes} at {@code rate} bytes a second are due since {@code started}. */
+  private Mono<Void> pace(long started, long bytes, long rate) {
     long due = started + (long) (bytes * 1e9 / rate);
     long wait = due - System.nanoTime();
-    if (wait > 0) {
-      try {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return wait > 0 ? Mono.delay(Duration.ofNanos(wait), workers).then() : Mono.empty();
   }
 
   private static String hexOfBase64(String b64) {

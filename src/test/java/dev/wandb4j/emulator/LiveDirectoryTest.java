@@ -63,6 +63,31 @@ class LiveDirectoryTest {
   }
 
   @Test
+  void aFileALookAtTheFolderMissedButStillThereStaysListedAndOnDisk() throws Exception {
+    // A folder read while a file in it is replaced by a rename (an upload that overwrites it) may
+    // leave that file out of what the read returns. Such a look must not cost the file.
+    Path replaced = write("acme/proj/r1/replaced.bin", "new content");
+    Path kept = write("acme/proj/r1/kept.bin", "kept");
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      Run run = emu.client().run("acme/proj/r1");
+      assertThat(list(run)).containsOnlyKeys("replaced.bin", "kept.bin");
+      EmulatedRun emulated = emu.run("acme/proj/r1");
+      Path runDir = dir.resolve("acme/proj/r1");
+
+      emu.reconcile(emulated, runDir, Map.of("kept.bin", kept));
+
+      assertThat(replaced).as("still on disk").hasContent("new content");
+      assertThat(emulated.file("replaced.bin")).as("still listed").isNotNull();
+      assertThat(list(run)).containsOnlyKeys("replaced.bin", "kept.bin");
+
+      Files.delete(replaced);
+      emu.reconcile(emulated, runDir, Map.of("kept.bin", kept));
+      assertThat(emulated.file("replaced.bin")).as("dropped once really gone").isNull();
+      assertThat(kept).exists();
+    }
+  }
+
+  @Test
   void deletingAFileServedFromTheDirectoryDeletesItFromTheFolder() throws Exception {
     Path doomed = write("acme/proj/r1/tmp/doomed.bin", "doomed");
     Path kept = write("acme/proj/r1/kept.bin", "kept");
