@@ -5,7 +5,8 @@
 # uploaded by wandb4j within -Xmx64m -XX:MaxDirectMemorySize=64m. Peers: curl (signed URLs asked
 # for beforehand, untimed; then `curl -T`, one process, -Z for many files), wandb4j's command line
 # through its launcher (bin/wandb4j upload), a small program on the public API (whole process),
-# and the same program repeating the upload in one warm JVM (median after two warm-up rounds).
+# and the same program repeating the upload in one warm JVM (median after two warm-up rounds);
+# and curl with md5sum hashing the same files beside it, wandb4j's like for like.
 # wandb4j's figures include what curl's leave out: asking W&B for the URLs, and checking each
 # file's size and MD5 in W&B's listing afterwards. Every upload is checked byte for byte in the
 # emulator's folder (md5sum -c). Medians of REPS runs are printed as a table.
@@ -78,7 +79,7 @@ small_heap=(-Xmx64m -XX:MaxDirectMemorySize=64m)
 # ---- the emulator, serving (and receiving into) a folder with one run per measured upload
 scenarios=(one-big)
 for c in $concs; do scenarios+=("many-64k-c$c"); done
-peers=(curl wandb4j-cli wandb4j wandb4j-warm)
+peers=(curl curl-md5sum wandb4j-cli wandb4j wandb4j-warm)
 find "$work/emu" -mindepth 1 -delete
 for rep in $(seq "$reps"); do
   for s in "${scenarios[@]}"; do
@@ -145,6 +146,13 @@ one_set() {  # one_set SCENARIO SET CONCURRENCY REP
   urls "acme/bench/$scenario-curl-$rep" "$work/data/$set"
   run "$scenario" curl "$set" "acme/bench/$scenario-curl-$rep" "$bytes" \
     curl -s -f -Z --parallel-max "$c" -K "$work/curl.cfg"
+  # wandb4j hashes every file it sends (and compares the MD5 with W&B's listing afterwards): its
+  # like for like is curl with md5sum reading the same files beside it.
+  urls "acme/bench/$scenario-curl-md5sum-$rep" "$work/data/$set"
+  run "$scenario" curl+md5sum "$set" "acme/bench/$scenario-curl-md5sum-$rep" "$bytes" \
+    sh -c 'find "$1" -type f -exec md5sum {} + > /dev/null & h=$!
+      curl -s -f -Z --parallel-max "$2" -K "$3"; s=$?; wait $h && exit $s' \
+    sh "$work/data/$set" "$c" "$work/curl.cfg"
   run "$scenario" wandb4j-cli "$set" "acme/bench/$scenario-wandb4j-cli-$rep" "$bytes" \
     "${cli[@]}" upload "acme/bench/$scenario-wandb4j-cli-$rep" "$work/data/$set" --root "$work/data/$set" -c "$c"
   run "$scenario" wandb4j "$set" "acme/bench/$scenario-wandb4j-$rep" "$bytes" \
@@ -169,16 +177,19 @@ for line in open(sys.argv[1]):
     scenario, peer, wall, cpu, rss, size = line.rstrip("\n").split("\t")
     rows[(scenario, peer)].append((float(wall), float(cpu), int(rss), int(size)))
 curl = {s: statistics.median(w for w, *_ in v) for (s, p), v in rows.items() if p == "curl"}
-print("| scenario | peer | runs | median wall s | throughput | CPU s | peak RSS MiB | vs curl -T |")
-print("|---|---|---|---|---|---|---|---|")
+hashed = {s: statistics.median(w for w, *_ in v) for (s, p), v in rows.items() if p == "curl+md5sum"}
+print("| scenario | peer | runs | median wall s | throughput | CPU s | peak RSS MiB | vs curl -T | vs curl -T + md5sum |")
+print("|---|---|---|---|---|---|---|---|---|")
 for (scenario, peer), v in rows.items():
     wall = statistics.median(w for w, *_ in v)
     size = v[0][3]
     ref = curl.get(scenario.replace("-warm-jvm", ""))
+    ref_hashed = hashed.get(scenario.replace("-warm-jvm", ""))
     warm = scenario.endswith("-warm-jvm")
-    print("| %s | %s | %d | %.2f | %.0f MB/s | %s | %s | %s |" % (
+    print("| %s | %s | %d | %.2f | %.0f MB/s | %s | %s | %s | %s |" % (
         scenario, peer, len(v), wall, size / wall / 1e6,
         "-" if warm else "%.2f" % statistics.median(c for _, c, _, _ in v),
         "-" if warm else max(r for _, _, r, _ in v),
-        "%.2f" % (ref / wall) if ref else "-"))
+        "%.2f" % (ref / wall) if ref else "-",
+        "%.2f" % (ref_hashed / wall) if ref_hashed else "-"))
 PY
