@@ -23,7 +23,7 @@ import reactor.util.context.Context;
  * <p>Netty's own read timeout cannot tell the two apart: backpressure stops reading from the
  * socket, and a socket that is not read looks exactly like a silent server.
  */
-final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runnable {
+final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription {
   private final CoreSubscriber<? super T> actual;
   private final long timeoutNanos;
   private final Supplier<Throwable> error;
@@ -34,9 +34,45 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
   private volatile long lastActivity = System.nanoTime();
   private volatile boolean done;
 
-  // The armed timer, cancelled once the body has ended: a task left in the timer's queue would
-  // keep this subscriber, and the whole download behind it, reachable until the timeout passed.
+  // What the timer runs, let go of once the body has ended: a task left in the timer's queue would
+  // otherwise keep this subscriber, and the whole download behind it, reachable until the timeout
+  // passed. The task itself is also taken out of the queue, unless it is running.
+  private final Tick tick = new Tick(this);
   private volatile Disposable pending;
+
+  /**
+   * The timer's task. Ending the body lets go of its subscriber and cancels it only while it is not
+   * running: cancelling a running task interrupts its thread, which may be delivering the timeout
+   * to the consumer, and the consumer's file I/O would fail on the interrupt.
+   */
+  private static final class Tick implements Runnable {
+    private volatile IdleBodyTimeout<?> owner;
+    private volatile boolean running;
+
+    Tick(IdleBodyTimeout<?> owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public void run() {
+      running = true;
+      try {
+        IdleBodyTimeout<?> o = owner;
+        if (o != null) {
+          o.fire();
+        }
+      } finally {
+        running = false;
+      }
+    }
+
+    /** Lets go of the subscriber; whether the task may be cancelled (it is not running). */
+    boolean release() {
+      owner = null;
+      // Ordered after the write above: if the task starts now, it finds no subscriber.
+      return !running;
+    }
+  }
 
   private IdleBodyTimeout(
       CoreSubscriber<? super T> actual,
@@ -149,7 +185,7 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
   }
 
   private void schedule(long delayNanos) {
-    pending = timer.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+    pending = timer.schedule(tick, delayNanos, TimeUnit.NANOSECONDS);
     if (done) {
       // Ended while the task was being scheduled: the end's disarm may have missed it.
       disarm();
@@ -157,15 +193,16 @@ final class IdleBodyTimeout<T> implements CoreSubscriber<T>, Subscription, Runna
   }
 
   private void disarm() {
-    Disposable p = pending;
-    if (p != null) {
-      p.dispose();
+    if (tick.release()) {
+      Disposable p = pending;
+      if (p != null) {
+        p.dispose();
+      }
     }
   }
 
   /** The timer: times out, waits on, or stops until data is wanted again. */
-  @Override
-  public void run() {
+  private void fire() {
     if (done) {
       return;
     }

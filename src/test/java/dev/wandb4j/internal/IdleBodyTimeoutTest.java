@@ -114,6 +114,59 @@ class IdleBodyTimeoutTest {
   }
 
   @Test
+  void aConsumerThatCancelsWhileTheTimeoutIsDeliveredIsNotInterrupted() throws Exception {
+    // The timeout reaches the consumer on the timer's thread; the consumer (or another thread on
+    // its behalf) cancels the body meanwhile. That must not interrupt the thread the consumer is
+    // on: its file I/O there would fail with ClosedByInterruptException.
+    Sinks.Many<Integer> server = Sinks.many().unicast().onBackpressureBuffer();
+    java.util.concurrent.atomic.AtomicReference<org.reactivestreams.Subscription> body =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch inOnError = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Boolean> interrupted =
+        new java.util.concurrent.CompletableFuture<>();
+    IdleBodyTimeout.apply(
+            server.asFlux(),
+            Duration.ofMillis(50),
+            () -> new TimeoutException("silent"),
+            Schedulers.parallel())
+        .subscribe(
+            new reactor.core.CoreSubscriber<Integer>() {
+              @Override
+              public void onSubscribe(org.reactivestreams.Subscription s) {
+                body.set(s);
+                s.request(1);
+              }
+
+              @Override
+              public void onNext(Integer i) {}
+
+              @Override
+              public void onError(Throwable t) {
+                inOnError.countDown();
+                try {
+                  cancelled.await(10, TimeUnit.SECONDS);
+                  Thread.sleep(100);
+                  interrupted.complete(Thread.currentThread().isInterrupted());
+                } catch (InterruptedException e) {
+                  interrupted.complete(true);
+                }
+              }
+
+              @Override
+              public void onComplete() {}
+            });
+
+    assertThat(inOnError.await(10, TimeUnit.SECONDS)).as("the timeout was delivered").isTrue();
+    body.get().cancel();
+    cancelled.countDown();
+
+    assertThat(interrupted.get(10, TimeUnit.SECONDS))
+        .as("the consumer's thread interrupted")
+        .isFalse();
+  }
+
+  @Test
   void aSilentBodyWhoseDataIsWantedFailsOnceTheTimeoutHasPassed() {
     Sinks.Many<Integer> server = Sinks.many().unicast().onBackpressureBuffer();
 
