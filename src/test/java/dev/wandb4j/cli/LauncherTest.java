@@ -96,10 +96,15 @@ class LauncherTest {
   }
 
   private Result flags(String javaOpts) throws Exception {
-    Result r =
-        launch(
-            Map.of("WANDB4J_JAR", jar.toString(), "JAVA_OPTS", javaOpts + " -XX:+PrintFlagsFinal"),
-            "download");
+    return flags(Map.of("JAVA_OPTS", javaOpts));
+  }
+
+  /** Runs the stand-in with the user's options in {@code env}, the JVM printing its flags. */
+  private Result flags(Map<String, String> env) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("WANDB4J_JAR", jar.toString());
+    all.merge("JAVA_OPTS", "-XX:+PrintFlagsFinal", (a, b) -> a + " " + b);
+    Result r = launch(all, "download");
     assertThat(r.status()).as("the JVM took the flags: %s", r.err()).isZero();
     return r;
   }
@@ -132,6 +137,23 @@ class LauncherTest {
     assertThat(flags("-Xmx8m").out())
         .as("a heap capped below the launcher's starting size still starts")
         .containsPattern("MaxHeapSize\\s+=\\s+8388608\\s");
+  }
+
+  @Test
+  void aCollectorOrHeapChosenAnywhereTheJvmReadsOptionsIsTheOneUsed() throws Exception {
+    assertThat(flags(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC")).out())
+        .as("JAVA_TOOL_OPTIONS, read by the JVM itself")
+        .containsPattern("UseG1GC\\s+=\\s+true\\s");
+    assertThat(flags(Map.of("JDK_JAVA_OPTIONS", "-XX:+UseParallelGC -Xmx8m")).out())
+        .as("JDK_JAVA_OPTIONS, read by the java launcher")
+        .containsPattern("UseParallelGC\\s+=\\s+true\\s")
+        .containsPattern("MaxHeapSize\\s+=\\s+8388608\\s");
+    assertThat(flags("-Xmx8m\t-XX:+UseParallelGC\n").out())
+        .as("words apart by tabs and newlines")
+        .containsPattern("UseParallelGC\\s+=\\s+true\\s");
+    assertThat(flags("-XX:+UseNUMA -XX:+DisableExplicitGC").out())
+        .as("flags that only look like a collector's")
+        .containsPattern("UseSerialGC\\s+=\\s+true\\s");
   }
 
   @Test
