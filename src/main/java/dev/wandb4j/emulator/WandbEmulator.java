@@ -1123,7 +1123,7 @@ public final class WandbEmulator implements AutoCloseable {
             stored
                 .takeUntilOther(closed.get())
                 // The ETag is the file's MD5, computed on a worker: never waited for on the loop.
-                .flatMap(f -> Mono.fromCompletionStage(f.md5Async())))
+                .flatMap(f -> Mono.fromFuture(f.md5Async(), true)))
         .flatMap(
             md5 ->
                 res.status(200)
@@ -1224,7 +1224,7 @@ public final class WandbEmulator implements AutoCloseable {
     if (md5.isDone() && !md5.isCompletedExceptionally()) {
       return serve(req, res, f, "\"" + md5.join() + "\"");
     }
-    return onLoop(res, Mono.fromCompletionStage(md5))
+    return onLoop(res, Mono.fromFuture(md5, true))
         .flatMap(m -> Mono.from(serve(req, res, f, "\"" + m + "\"")));
   }
 

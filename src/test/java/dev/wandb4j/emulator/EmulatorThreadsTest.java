@@ -133,6 +133,50 @@ class EmulatorThreadsTest {
     }
   }
 
+  /**
+   * A download that gives up while its file's digest is still being computed does not take the
+   * digest with it: the digest is shared by every request for the file, and stays good.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aDownloadGivenUpWhileTheDigestIsComputedLeavesTheDigestGood(@TempDir Path dir)
+      throws Exception {
+    Path fifo = dir.resolve("slow.bin");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
+    byte[] content = "written late".getBytes(StandardCharsets.UTF_8);
+    boolean written = false;
+    try (WandbEmulator emu = WandbEmulator.start()) {
+      EmulatedFile slow = emu.run("acme/proj/r1").addFile("slow.bin", fifo);
+      reactor.core.Disposable download =
+          reactor.netty.http.client.HttpClient.create()
+              .get()
+              .uri(emu.signedUrl(slow))
+              .responseContent()
+              .subscribe(b -> {}, e -> {});
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (emu.requests().stream().noneMatch(q -> q.server().equals("storage"))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(emu.requests()).anyMatch(q -> q.server().equals("storage"));
+      download.dispose();
+      Thread.sleep(200);
+
+      writeInto(fifo, content);
+      written = true;
+      assertThat(slow.md5Async().get(30, TimeUnit.SECONDS))
+          .isEqualTo(
+              Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(content)));
+    } finally {
+      if (!written) {
+        Thread writer = new Thread(() -> writeInto(fifo, content));
+        writer.setDaemon(true);
+        writer.start();
+      }
+    }
+  }
+
   private static void writeInto(Path fifo, byte[] content) {
     try (OutputStream out = Files.newOutputStream(fifo)) {
       out.write(content);
