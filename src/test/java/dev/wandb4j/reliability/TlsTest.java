@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wandb4j.WandbClient;
 import dev.wandb4j.error.WandbConnectionException;
 import dev.wandb4j.error.WandbHttpException;
+import dev.wandb4j.testing.TlsServers;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -30,46 +28,13 @@ class TlsTest {
   @TempDir Path dir;
 
   private KeyStore keyStore(String san) throws Exception {
-    Path ks = dir.resolve(san.replaceAll("[^a-z0-9]", "_") + ".p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p =
-        new ProcessBuilder(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "server",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=wandb4j-test",
-                "-ext",
-                "SAN=" + san,
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                ks.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(ks)) {
-      store.load(in, "changeit".toCharArray());
-    }
-    return store;
+    return TlsServers.load(
+        TlsServers.generate(dir.resolve(san.replaceAll("[^a-z0-9]", "_") + ".p12"), san));
   }
 
   private static DisposableServer server(KeyStore store, String redirectTo) throws Exception {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(store, "changeit".toCharArray());
+    kmf.init(store, TlsServers.PASSWORD.toCharArray());
     SslContext ssl = SslContextBuilder.forServer(kmf).build();
     return HttpServer.create()
         .host("127.0.0.1")

@@ -29,37 +29,7 @@ public final class TlsServers {
     if (keyStoreFile == null) {
       Path dir = Files.createTempDirectory("wandb4j-tls");
       dir.toFile().deleteOnExit();
-      Path ks = dir.resolve("server.p12");
-      String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-      Process p =
-          new ProcessBuilder(
-                  keytool,
-                  "-genkeypair",
-                  "-alias",
-                  "server",
-                  "-keyalg",
-                  "EC",
-                  "-groupname",
-                  "secp256r1",
-                  "-dname",
-                  "CN=wandb4j-test",
-                  "-ext",
-                  "SAN=ip:127.0.0.1,dns:localhost",
-                  "-validity",
-                  "2",
-                  "-storetype",
-                  "PKCS12",
-                  "-keystore",
-                  ks.toString(),
-                  "-storepass",
-                  PASSWORD,
-                  "-keypass",
-                  PASSWORD)
-              .redirectErrorStream(true)
-              .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("keytool failed");
-      }
+      Path ks = generate(dir.resolve("server.p12"), "ip:127.0.0.1,dns:localhost");
       ks.toFile().deleteOnExit();
       keyStoreFile = ks;
     }
@@ -68,13 +38,60 @@ public final class TlsServers {
 
   public static synchronized KeyStore keyStore() throws Exception {
     if (keyStore == null) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(keyStoreFile())) {
-        store.load(in, PASSWORD.toCharArray());
-      }
-      keyStore = store;
+      keyStore = load(keyStoreFile());
     }
     return keyStore;
+  }
+
+  /**
+   * Makes a PKCS12 file with a fresh key and a self-signed certificate (alias {@code server},
+   * password {@link #PASSWORD}) for the given subject alternative names.
+   *
+   * @param file where to write it
+   * @param san keytool's form, e.g. {@code ip:127.0.0.1,dns:localhost}
+   * @return {@code file}
+   */
+  public static Path generate(Path file, String san) throws Exception {
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Process p =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=wandb4j-test",
+                "-ext",
+                "SAN=" + san,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                file.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD)
+            .redirectErrorStream(true)
+            .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("keytool failed");
+    }
+    return file;
+  }
+
+  /** Loads a PKCS12 file made by {@link #generate}. */
+  public static KeyStore load(Path file) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file)) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    return store;
   }
 
   /** A server context; with {@code http2}, ALPN offers h2 before http/1.1. */

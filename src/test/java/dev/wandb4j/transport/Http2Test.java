@@ -121,36 +121,30 @@ class Http2Test {
         .build();
   }
 
-  @Test
-  void withHttp2OfferedListingAndDownloadGoOverHttp2() throws Exception {
-    String base = start(true);
-    try (WandbClient c = client(base, true, Duration.ofSeconds(10))) {
+  /** Finds a.bin, downloads it and checks its bytes, with a client offering HTTP/2 or not. */
+  private void listAndDownload(String base, boolean http2) throws Exception {
+    try (WandbClient c = client(base, http2, Duration.ofSeconds(10))) {
       File f = c.run("acme/proj/r1").file("a.bin").block(Duration.ofSeconds(10));
       Path p = f.download(root).block(Duration.ofSeconds(20));
       assertThat(Files.readAllBytes(p)).isEqualTo(BODY);
     }
+  }
+
+  @Test
+  void withHttp2OfferedListingAndDownloadGoOverHttp2() throws Exception {
+    listAndDownload(start(true), true);
     assertThat(seen).containsExactly("POST HTTP/2.0", "GET HTTP/2.0");
   }
 
   @Test
   void withoutItTheSameServerIsSpokenToInHttp11() throws Exception {
-    String base = start(true);
-    try (WandbClient c = client(base, false, Duration.ofSeconds(10))) {
-      File f = c.run("acme/proj/r1").file("a.bin").block(Duration.ofSeconds(10));
-      Path p = f.download(root).block(Duration.ofSeconds(20));
-      assertThat(Files.readAllBytes(p)).isEqualTo(BODY);
-    }
+    listAndDownload(start(true), false);
     assertThat(seen).containsExactly("POST HTTP/1.1", "GET HTTP/1.1");
   }
 
   @Test
   void aServerWithoutHttp2IsSpokenToInHttp11() throws Exception {
-    String base = start(false);
-    try (WandbClient c = client(base, true, Duration.ofSeconds(10))) {
-      File f = c.run("acme/proj/r1").file("a.bin").block(Duration.ofSeconds(10));
-      Path p = f.download(root).block(Duration.ofSeconds(20));
-      assertThat(Files.readAllBytes(p)).isEqualTo(BODY);
-    }
+    listAndDownload(start(false), true);
     assertThat(seen).containsExactly("POST HTTP/1.1", "GET HTTP/1.1");
   }
 
