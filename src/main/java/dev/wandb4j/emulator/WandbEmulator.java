@@ -411,6 +411,14 @@ public final class WandbEmulator implements AutoCloseable {
     }
   }
 
+  /** How many times a run's folder has been read; for tests. */
+  long folderReads() {
+    return folderReads.sum();
+  }
+
+  private final java.util.concurrent.atomic.LongAdder folderReads =
+      new java.util.concurrent.atomic.LongAdder();
+
   /**
    * Brings a run in line with its folders in the served directories: new and changed files are
    * added, files that are gone are removed. Files added through the API are left alone.
@@ -427,6 +435,7 @@ public final class WandbEmulator implements AutoCloseable {
           continue;
         }
         Map<String, Path> onDisk = new LinkedHashMap<>();
+        folderReads.increment();
         if (Files.isDirectory(dir)) {
           try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isRegularFile)
@@ -1042,7 +1051,7 @@ public final class WandbEmulator implements AutoCloseable {
     String name = null;
     if (parts.length == 4) {
       Project project = project(decode(parts[0]), decode(parts[1]));
-      run = project == null ? null : project.run(decode(parts[2]));
+      run = project == null ? null : project.runToWrite(decode(parts[2]));
       StringBuilder n = new StringBuilder();
       for (String segment : parts[3].split("/", -1)) {
         n.append(n.length() > 0 ? "/" : "").append(decode(segment));
@@ -1172,7 +1181,7 @@ public final class WandbEmulator implements AutoCloseable {
     }
     String[] parts = path.substring("/files/".length()).split("/", -1);
     Project project = parts.length == 4 ? project(decode(parts[0]), decode(parts[1])) : null;
-    EmulatedRun run = project == null ? null : project.run(decode(parts[2]));
+    EmulatedRun run = project == null ? null : project.runToWrite(decode(parts[2]));
     if (run == null) {
       return drain(req).then(res.status(404).sendString(Mono.just("run not found")).then());
     }
@@ -1400,6 +1409,16 @@ public final class WandbEmulator implements AutoCloseable {
         emulator.syncRun(run);
       }
       return run;
+    }
+
+    /**
+     * A run to write into (a signed upload, {@code file_stream}), which needs only that the run
+     * exists: its folder is read only if the emulator has not seen the run yet. Reading it on every
+     * request made each upload cost a walk of the run's folder.
+     */
+    EmulatedRun runToWrite(String runId) {
+      EmulatedRun run = runs.get(runId);
+      return run != null ? run : run(runId);
     }
 
     /** The runs a filter selects, in an order such as {@code -created_at}. */

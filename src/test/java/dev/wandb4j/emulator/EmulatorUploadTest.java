@@ -193,6 +193,33 @@ class EmulatorUploadTest {
     assertThat(leftovers(dir)).isEmpty();
   }
 
+  @Test
+  void aPutIntoAServedFolderDoesNotReadTheRunsFolderAgain(@TempDir Path dir) throws Exception {
+    emu.close();
+    Files.createDirectories(dir.resolve("acme/proj/r1"));
+    for (int i = 0; i < 50; i++) {
+      Files.write(dir.resolve("acme/proj/r1/old-" + i + ".bin"), new byte[] {(byte) i});
+    }
+    emu = WandbEmulator.builder().directory(dir).start();
+    wire = new Wire(emu);
+    List<String> names = List.of("a.bin", "b.bin", "c.bin");
+    JsonNode res =
+        wire.graphQl(Wire.CREATE_RUN_FILES, Wire.createRunFiles("acme", "proj", "r1", names));
+    JsonNode files = res.get("data").get("createRunFiles").get("files");
+    long before = emu.folderReads();
+
+    for (int i = 0; i < names.size(); i++) {
+      assertThat(
+              wire.put(files.get(i).get("uploadUrl").asText(), new byte[] {7, (byte) i})
+                  .statusCode())
+          .isEqualTo(200);
+    }
+
+    assertThat(emu.folderReads()).as("folder reads during the PUTs").isEqualTo(before);
+    assertThat(Files.readAllBytes(dir.resolve("acme/proj/r1/c.bin"))).containsExactly(7, 2);
+    assertThat(listed()).contains("a.bin", "b.bin", "c.bin", "old-0.bin").hasSize(53);
+  }
+
   private static List<Path> leftovers(Path dir) throws Exception {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile).toList();
