@@ -42,6 +42,11 @@ abstract class Content {
     return false;
   }
 
+  /** As {@link #sameAs(Path)}, with the file's attributes already read. */
+  boolean sameAs(Path file, java.nio.file.attribute.BasicFileAttributes now) {
+    return false;
+  }
+
   /** The byte at a position, for corrupting it. */
   abstract byte byteAt(long position);
 
@@ -170,12 +175,16 @@ abstract class Content {
         return false;
       }
       try {
-        java.nio.file.attribute.BasicFileAttributes a =
-            Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-        return a.size() == size && a.lastModifiedTime().equals(modified);
+        return sameAs(
+            file, Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class));
       } catch (IOException e) {
         return false;
       }
+    }
+
+    @Override
+    boolean sameAs(Path file, java.nio.file.attribute.BasicFileAttributes now) {
+      return file.equals(path) && now.size() == size && now.lastModifiedTime().equals(modified);
     }
 
     @Override

@@ -72,10 +72,10 @@ final class GraphQlEndpoint {
                         .dataFetcher("name", e -> projectOf(e).name())
                         .dataFetcher("entityName", e -> projectOf(e).entity())
                         .dataFetcher("internalId", e -> projectOf(e).internalId())
-                        .dataFetcher("run", e -> projectOf(e).run(e.getArgument("name")))
+                        .dataFetcher("run", e -> projectOf(e).find(e.getArgument("name")))
                         .dataFetcher("runs", this::runs)
                         .dataFetcher("runCount", this::runCount)
-                        .dataFetcher("bucket", e -> projectOf(e).run(e.getArgument("name")))
+                        .dataFetcher("bucket", e -> projectOf(e).find(e.getArgument("name")))
                         .dataFetcher("entity", e -> entity(projectOf(e).entity())))
             .type(
                 "Run",
@@ -95,7 +95,7 @@ final class GraphQlEndpoint {
                         .dataFetcher("jobType", e -> run(e).jobType())
                         .dataFetcher("config", e -> json(run(e).configValues()))
                         .dataFetcher("projectId", e -> run(e).projectId())
-                        .dataFetcher("fileCount", e -> run(e).fileCount())
+                        .dataFetcher("fileCount", e -> synced(run(e)).fileCount())
                         .dataFetcher("files", this::files))
             .type(
                 "File",
@@ -246,9 +246,20 @@ final class GraphQlEndpoint {
     return n.apiUrl();
   }
 
+  /** A run brought in line with its folders in the served directories. */
+  private EmulatedRun synced(EmulatedRun run) {
+    emulator.syncRun(run);
+    return run;
+  }
+
   private Object files(DataFetchingEnvironment e) {
     EmulatedRun run = run(e);
     List<String> names = e.getArgument("names");
+    if (names != null && !names.isEmpty()) {
+      emulator.syncNames(run, names);
+    } else {
+      emulator.syncRun(run);
+    }
     String pattern = e.getArgument("pattern");
     String after = e.getArgument("after");
     Integer first = e.getArgument("first");

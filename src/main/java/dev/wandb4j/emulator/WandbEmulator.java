@@ -17,16 +17,24 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -411,6 +419,53 @@ public final class WandbEmulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Brings the files of these names in line with the run's folders, each looked at on its own: a
+   * lookup by name (as an upload's check asks for) costs what it names, not a read of the whole
+   * folder.
+   */
+  void syncNames(EmulatedRun run, Collection<String> names) {
+    if (directories.isEmpty()) {
+      return;
+    }
+    RunPath p = run.path();
+    Set<String> scope = new HashSet<>(names);
+    synchronized (run) {
+      for (Path root : directories) {
+        Path dir = root.resolve(p.entity()).resolve(p.project()).resolve(p.runId()).normalize();
+        if (!dir.startsWith(root)) {
+          continue;
+        }
+        Map<Path, BasicFileAttributes> seen = new LinkedHashMap<>();
+        Map<String, Path> onDisk = new LinkedHashMap<>();
+        for (String name : scope) {
+          Path f;
+          try {
+            f = dir.resolve(name).normalize();
+          } catch (java.nio.file.InvalidPathException e) {
+            continue;
+          }
+          if (!f.startsWith(dir)
+              || f.equals(dir)
+              || isTemporary(f)
+              || !dir.relativize(f).toString().replace('\\', '/').equals(name)) {
+            continue;
+          }
+          try {
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            if (a.isRegularFile()) {
+              seen.put(f, a);
+              onDisk.put(name, f);
+            }
+          } catch (IOException notThere) {
+            // not in this folder
+          }
+        }
+        reconcile(run, dir, onDisk, seen, scope);
+      }
+    }
+  }
+
   /** How many times a run's folder has been read; for tests. */
   long folderReads() {
     return folderReads.sum();
@@ -434,19 +489,18 @@ public final class WandbEmulator implements AutoCloseable {
         if (!dir.startsWith(root)) {
           continue;
         }
-        Map<String, Path> onDisk = new LinkedHashMap<>();
+        Map<Path, BasicFileAttributes> seen;
         folderReads.increment();
-        if (Files.isDirectory(dir)) {
-          try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(Files::isRegularFile)
-                .filter(f -> !isTemporary(f))
-                .sorted()
-                .forEach(f -> onDisk.put(dir.relativize(f).toString().replace('\\', '/'), f));
-          } catch (IOException | UncheckedIOException e) {
-            continue;
-          }
+        try {
+          seen = look(dir);
+        } catch (IOException | UncheckedIOException e) {
+          continue;
         }
-        reconcile(run, dir, onDisk);
+        Map<String, Path> onDisk = new LinkedHashMap<>();
+        for (Path f : seen.keySet()) {
+          onDisk.put(dir.relativize(f).toString().replace('\\', '/'), f);
+        }
+        reconcile(run, dir, onDisk, seen, null);
       }
     }
   }
@@ -458,8 +512,24 @@ public final class WandbEmulator implements AutoCloseable {
    * anything from the folder; deleting through the API does that.
    */
   void reconcile(EmulatedRun run, Path dir, Map<String, Path> onDisk) {
+    reconcile(run, dir, onDisk, Map.of(), null);
+  }
+
+  /**
+   * As above, with the attributes the look read for some of the files; and when {@code scope} is
+   * not {@code null}, for the files of those names only (the look read no others).
+   */
+  private void reconcile(
+      EmulatedRun run,
+      Path dir,
+      Map<String, Path> onDisk,
+      Map<Path, BasicFileAttributes> seen,
+      Collection<String> scope) {
     synchronized (run) {
       for (EmulatedFile f : run.files()) {
+        if (scope != null && !scope.contains(f.name())) {
+          continue;
+        }
         Path path = f.content().path();
         if (path != null
             && path.startsWith(dir)
@@ -471,7 +541,11 @@ public final class WandbEmulator implements AutoCloseable {
       }
       for (Map.Entry<String, Path> e : onDisk.entrySet()) {
         EmulatedFile known = run.file(e.getKey());
-        if (known == null || !known.content().sameAs(e.getValue())) {
+        BasicFileAttributes a = seen.get(e.getValue());
+        if (known == null
+            || !(a != null
+                ? known.content().sameAs(e.getValue(), a)
+                : known.content().sameAs(e.getValue()))) {
           try {
             run.addFile(e.getKey(), e.getValue());
           } catch (UncheckedIOException vanished) {
@@ -480,6 +554,49 @@ public final class WandbEmulator implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The regular files under a run's folder, in order, with their attributes: one {@code stat} a
+   * file, which every request that reads the folder pays. A file that vanishes while the folder is
+   * read is left out; nothing when there is no folder.
+   */
+  private static Map<Path, BasicFileAttributes> look(Path dir) throws IOException {
+    Map<Path, BasicFileAttributes> seen = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return seen;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+            if (isTemporary(f)) {
+              return FileVisitResult.CONTINUE;
+            }
+            BasicFileAttributes target = a;
+            if (a.isSymbolicLink()) {
+              try {
+                target = Files.readAttributes(f, BasicFileAttributes.class);
+              } catch (NoSuchFileException dangling) {
+                return FileVisitResult.CONTINUE;
+              }
+            }
+            if (target.isRegularFile()) {
+              seen.put(f, target);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
+    return seen;
   }
 
   /**
@@ -1051,7 +1168,7 @@ public final class WandbEmulator implements AutoCloseable {
     String name = null;
     if (parts.length == 4) {
       Project project = project(decode(parts[0]), decode(parts[1]));
-      run = project == null ? null : project.runToWrite(decode(parts[2]));
+      run = project == null ? null : project.find(decode(parts[2]));
       StringBuilder n = new StringBuilder();
       for (String segment : parts[3].split("/", -1)) {
         n.append(n.length() > 0 ? "/" : "").append(decode(segment));
@@ -1181,7 +1298,7 @@ public final class WandbEmulator implements AutoCloseable {
     }
     String[] parts = path.substring("/files/".length()).split("/", -1);
     Project project = parts.length == 4 ? project(decode(parts[0]), decode(parts[1])) : null;
-    EmulatedRun run = project == null ? null : project.runToWrite(decode(parts[2]));
+    EmulatedRun run = project == null ? null : project.find(decode(parts[2]));
     if (run == null) {
       return drain(req).then(res.status(404).sendString(Mono.just("run not found")).then());
     }
@@ -1412,11 +1529,12 @@ public final class WandbEmulator implements AutoCloseable {
     }
 
     /**
-     * A run to write into (a signed upload, {@code file_stream}), which needs only that the run
-     * exists: its folder is read only if the emulator has not seen the run yet. Reading it on every
-     * request made each upload cost a walk of the run's folder.
+     * A run, without reading its folder again: for a request that writes into the run (a signed
+     * upload, {@code file_stream}) or reads its files by what it asks for. The folder is read only
+     * when the emulator has not seen the run yet. Reading it on every request made each upload, and
+     * each check of one, cost a walk of the whole folder.
      */
-    EmulatedRun runToWrite(String runId) {
+    EmulatedRun find(String runId) {
       EmulatedRun run = runs.get(runId);
       return run != null ? run : run(runId);
     }

@@ -63,6 +63,43 @@ class LiveDirectoryTest {
   }
 
   @Test
+  void aLookupByNameReadsOnlyTheNamedFilesAndServesThemAsTheyAreNow() throws Exception {
+    Path changed = write("acme/proj/r1/changed.txt", "before");
+    Path removed = write("acme/proj/r1/removed.txt", "removed");
+    for (int i = 0; i < 20; i++) {
+      write("acme/proj/r1/other-" + i + ".txt", "other");
+    }
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      Run run = emu.client().run("acme/proj/r1");
+      assertThat(list(run)).hasSize(22);
+      write("acme/proj/r1/media/added.png", "added later");
+      Files.writeString(changed, "after, and longer");
+      Files.setLastModifiedTime(changed, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+      Files.delete(removed);
+      long reads = emu.folderReads();
+
+      Map<String, File> named =
+          run.files(
+                  FileQuery.builder()
+                      .names(
+                          java.util.List.of(
+                              "media/added.png", "changed.txt", "removed.txt", "other-3.txt"))
+                      .build())
+              .collectMap(File::name, Function.identity())
+              .block(Duration.ofSeconds(10));
+
+      assertThat(emu.folderReads()).as("whole-folder reads").isEqualTo(reads);
+      assertThat(named).containsOnlyKeys("media/added.png", "changed.txt", "other-3.txt");
+      assertThat(named.get("changed.txt").size()).isEqualTo("after, and longer".length());
+      assertThat(named.get("media/added.png").size()).isEqualTo("added later".length());
+      assertThat(list(run))
+          .hasSize(22)
+          .containsKey("media/added.png")
+          .doesNotContainKey("removed.txt");
+    }
+  }
+
+  @Test
   void aFileALookAtTheFolderMissedButStillThereStaysListedAndOnDisk() throws Exception {
     // A folder read while a file in it is replaced by a rename (an upload that overwrites it) may
     // leave that file out of what the read returns. Such a look must not cost the file.
