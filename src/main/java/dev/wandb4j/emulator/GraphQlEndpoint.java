@@ -281,8 +281,9 @@ final class GraphQlEndpoint {
       int start = (int) Math.min(names.size(), afterPosition + 1);
       int end = Math.min(names.size(), start + limit);
       for (int i = start; i < end; i++) {
-        EmulatedFile f = run.file(names.get(i));
-        edges.add(edge(f == null ? missing(run, names.get(i)) : node(f), i));
+        String name = names.get(i) == null ? "" : names.get(i);
+        EmulatedFile f = run.file(name);
+        edges.add(edge(f == null ? missing(run, name) : node(f), i));
       }
       hasNext = end < names.size();
     } else {

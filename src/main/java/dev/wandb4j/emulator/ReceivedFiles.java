@@ -88,16 +88,47 @@ final class ReceivedFiles {
     store = null;
   }
 
+  /** Whether a file of this name can be received into the run's folder (always, with none). */
+  boolean fits(RunPath run, String name) {
+    if (directories.isEmpty()) {
+      return true;
+    }
+    try {
+      inFolder(directories.get(0), run, name);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private Path target(RunPath run, String name) throws IOException {
     if (!directories.isEmpty()) {
-      Path dir = runFolder(directories.get(0), run);
-      Path target = dir.resolve(name).normalize();
-      if (!target.startsWith(dir) || target.equals(dir)) {
-        throw new IOException("the name leads outside the run's folder");
-      }
-      return target;
+      return inFolder(directories.get(0), run, name);
     }
     return store().resolve(Long.toString(seq.incrementAndGet()));
+  }
+
+  private static Path inFolder(Path root, RunPath run, String name) throws IOException {
+    Path dir = runFolder(root, run);
+    Path target = dir.resolve(name).normalize();
+    if (!target.startsWith(dir) || target.equals(dir) || throughLink(dir, target)) {
+      throw new IOException("the name leads outside the run's folder");
+    }
+    return target;
+  }
+
+  /**
+   * Whether a path under {@code dir} goes through a symbolic link before its last part: a linked
+   * folder may lead anywhere, and a run's files are only what lies under its folder (a linked file
+   * is served as the file it names, as a look at the folder finds it).
+   */
+  static boolean throughLink(Path dir, Path path) {
+    for (Path p = path.getParent(); p != null && !p.equals(dir); p = p.getParent()) {
+      if (!p.startsWith(dir) || Files.isSymbolicLink(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Path runFolder(Path root, RunPath run) throws IOException {

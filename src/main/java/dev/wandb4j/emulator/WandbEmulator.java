@@ -439,30 +439,53 @@ public final class WandbEmulator implements AutoCloseable {
         Map<Path, BasicFileAttributes> seen = new LinkedHashMap<>();
         Map<String, Path> onDisk = new LinkedHashMap<>();
         for (String name : scope) {
-          Path f;
-          try {
-            f = dir.resolve(name).normalize();
-          } catch (java.nio.file.InvalidPathException e) {
-            continue;
+          Path f = name == null ? null : fileOf(dir, name);
+          EmulatedFile known = name == null ? null : run.file(name);
+          Path before = known == null ? null : known.content().path();
+          if (before != null && before.startsWith(dir) && !before.equals(f)) {
+            // found by a look at the folder under another name on disk (a\b read as a/b)
+            f = before;
           }
-          if (!f.startsWith(dir)
-              || f.equals(dir)
-              || isTemporary(f)
-              || !dir.relativize(f).toString().replace('\\', '/').equals(name)) {
-            continue;
-          }
-          try {
-            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-            if (a.isRegularFile()) {
-              seen.put(f, a);
-              onDisk.put(name, f);
-            }
-          } catch (IOException notThere) {
-            // not in this folder
+          BasicFileAttributes a = f == null ? null : regularFile(f);
+          if (a != null) {
+            seen.put(f, a);
+            onDisk.put(name, f);
           }
         }
         reconcile(run, dir, onDisk, seen, scope);
       }
+    }
+  }
+
+  /**
+   * The file a name stands for under a run's folder, or {@code null} for a name that cannot be
+   * there: one that leads outside, through a linked folder, or to a temporary file, or that a look
+   * at the folder would list under another name.
+   */
+  private static Path fileOf(Path dir, String name) {
+    Path f;
+    try {
+      f = dir.resolve(name).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+    if (!f.startsWith(dir)
+        || f.equals(dir)
+        || isTemporary(f)
+        || !dir.relativize(f).toString().replace('\\', '/').equals(name)
+        || ReceivedFiles.throughLink(dir, f)) {
+      return null;
+    }
+    return f;
+  }
+
+  /** A regular file's attributes (a link followed), or {@code null} when it is not one. */
+  private static BasicFileAttributes regularFile(Path f) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+      return a.isRegularFile() ? a : null;
+    } catch (IOException notThere) {
+      return null;
     }
   }
 
@@ -578,7 +601,7 @@ public final class WandbEmulator implements AutoCloseable {
             if (a.isSymbolicLink()) {
               try {
                 target = Files.readAttributes(f, BasicFileAttributes.class);
-              } catch (NoSuchFileException dangling) {
+              } catch (IOException danglingOrLoop) {
                 return FileVisitResult.CONTINUE;
               }
             }
@@ -1177,6 +1200,10 @@ public final class WandbEmulator implements AutoCloseable {
     }
     if (run == null || nameProblem(name) != null) {
       return drain(req).then(xmlError(res, 404, "NoSuchKey", "No such run or file name"));
+    }
+    if (!received.fits(run.path(), name)) {
+      return drain(req)
+          .then(xmlError(res, 400, "InvalidArgument", "The name leads outside the run's folder"));
     }
     int failure = uploadFaults.takeFailure();
     if (failure != 0) {

@@ -220,6 +220,22 @@ class EmulatorUploadTest {
     assertThat(listed()).contains("a.bin", "b.bin", "c.bin", "old-0.bin").hasSize(53);
   }
 
+  @Test
+  void anUploadThroughALinkedFolderIsRefusedAndWritesNothingOutside(
+      @TempDir Path dir, @TempDir Path outside) throws Exception {
+    emu.close();
+    Files.createDirectories(dir.resolve("acme/proj/r1"));
+    Files.createSymbolicLink(dir.resolve("acme/proj/r1/link"), outside);
+    emu = WandbEmulator.builder().directory(dir).start();
+    wire = new Wire(emu);
+
+    HttpResponse<String> res = wire.put(uploadUrl("link/planted.txt"), new byte[] {1});
+
+    assertThat(res.statusCode()).isGreaterThanOrEqualTo(400);
+    assertThat(leftovers(outside)).isEmpty();
+    assertThat(listed()).isEmpty();
+  }
+
   private static List<Path> leftovers(Path dir) throws Exception {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile).toList();

@@ -100,6 +100,84 @@ class LiveDirectoryTest {
   }
 
   @Test
+  void aLookupByNameDoesNotGoThroughALinkedFolder(@TempDir Path outside) throws Exception {
+    Path secret = Files.writeString(outside.resolve("secret.txt"), "secret");
+    write("acme/proj/r1/sub/x.txt", "x");
+    Files.createSymbolicLink(dir.resolve("acme/proj/r1/link"), outside);
+    Files.createSymbolicLink(dir.resolve("acme/proj/r1/alias"), Path.of("sub"));
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      Run run = emu.client().run("acme/proj/r1");
+      assertThat(list(run)).containsOnlyKeys("sub/x.txt");
+
+      assertThat(byNames(run, "link/secret.txt", "alias/x.txt")).isEmpty();
+      assertThat(list(run)).containsOnlyKeys("sub/x.txt");
+      assertThat(secret).hasContent("secret");
+    }
+  }
+
+  @Test
+  void aLinkLoopInTheFolderLeavesTheRestServedAsItIsNow() throws Exception {
+    Path a = write("acme/proj/r1/a.txt", "a");
+    Files.createSymbolicLink(dir.resolve("acme/proj/r1/loop"), Path.of("loop"));
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      Run run = emu.client().run("acme/proj/r1");
+      assertThat(list(run)).containsOnlyKeys("a.txt");
+
+      Files.createSymbolicLink(dir.resolve("acme/proj/r1/p"), Path.of("q"));
+      Files.createSymbolicLink(dir.resolve("acme/proj/r1/q"), Path.of("p"));
+      write("acme/proj/r1/b.txt", "b");
+      Files.delete(a);
+
+      assertThat(list(run)).containsOnlyKeys("b.txt");
+      assertThat(byNames(run, "loop", "p", "b.txt")).containsOnlyKeys("b.txt");
+    }
+  }
+
+  @Test
+  void aFileWhoseNameOnDiskHasABackslashIsSeenChangedByALookupByName() throws Exception {
+    Path f = write("acme/proj/r1/a\\b.txt", "before");
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      Run run = emu.client().run("acme/proj/r1");
+      assertThat(list(run)).containsOnlyKeys("a/b.txt");
+
+      Files.writeString(f, "after, and longer");
+      Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+
+      assertThat(byNames(run, "a/b.txt").get("a/b.txt").size())
+          .isEqualTo("after, and longer".length());
+    }
+  }
+
+  @Test
+  void aNullAmongTheNamesIsAMissingName() throws Exception {
+    write("acme/proj/r1/a.txt", "a");
+    try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      names.add("a.txt");
+      names.add(null);
+      com.fasterxml.jackson.databind.JsonNode res =
+          new Wire(emu)
+              .graphQl(
+                  "query Q($names: [String]) { project(name: \"proj\", entityName: \"acme\") {"
+                      + " run(name: \"r1\") { files(names: $names) { edges { node { name md5"
+                      + " } } } } } }",
+                  new java.util.HashMap<>(Map.of("names", names)));
+
+      assertThat(res.has("errors")).as(res.toString()).isFalse();
+      com.fasterxml.jackson.databind.JsonNode edges = res.at("/data/project/run/files/edges");
+      assertThat(edges).hasSize(2);
+      assertThat(edges.get(0).at("/node/name").asText()).isEqualTo("a.txt");
+      assertThat(edges.get(1).at("/node/md5").asText()).isEqualTo("0");
+    }
+  }
+
+  private static Map<String, File> byNames(Run run, String... names) {
+    return run.files(FileQuery.builder().names(java.util.List.of(names)).build())
+        .collectMap(File::name, Function.identity())
+        .block(Duration.ofSeconds(10));
+  }
+
+  @Test
   void aFileALookAtTheFolderMissedButStillThereStaysListedAndOnDisk() throws Exception {
     // A folder read while a file in it is replaced by a rename (an upload that overwrites it) may
     // leave that file out of what the read returns. Such a look must not cost the file.
