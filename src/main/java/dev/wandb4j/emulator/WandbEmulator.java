@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -40,6 +41,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.reactivestreams.Publisher;
@@ -428,12 +430,11 @@ public final class WandbEmulator implements AutoCloseable {
     if (directories.isEmpty()) {
       return;
     }
-    RunPath p = run.path();
     Set<String> scope = new HashSet<>(names);
     synchronized (run) {
       for (Path root : directories) {
-        Path dir = root.resolve(p.entity()).resolve(p.project()).resolve(p.runId()).normalize();
-        if (!dir.startsWith(root)) {
+        Path dir = folderOf(root, run.path());
+        if (dir == null) {
           continue;
         }
         Map<Path, BasicFileAttributes> seen = new LinkedHashMap<>();
@@ -457,6 +458,12 @@ public final class WandbEmulator implements AutoCloseable {
     }
   }
 
+  /** A run's folder under a served directory, or {@code null} if its path would lead outside. */
+  private static Path folderOf(Path root, RunPath p) {
+    Path dir = root.resolve(p.entity()).resolve(p.project()).resolve(p.runId()).normalize();
+    return dir.startsWith(root) ? dir : null;
+  }
+
   /**
    * The file a name stands for under a run's folder, or {@code null} for a name that cannot be
    * there: one that leads outside, through a linked folder, or to a temporary file, or that a look
@@ -466,7 +473,7 @@ public final class WandbEmulator implements AutoCloseable {
     Path f;
     try {
       f = dir.resolve(name).normalize();
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       return null;
     }
     if (!f.startsWith(dir)
@@ -494,8 +501,7 @@ public final class WandbEmulator implements AutoCloseable {
     return folderReads.sum();
   }
 
-  private final java.util.concurrent.atomic.LongAdder folderReads =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder folderReads = new LongAdder();
 
   /**
    * Brings a run in line with its folders in the served directories: new and changed files are
@@ -505,11 +511,10 @@ public final class WandbEmulator implements AutoCloseable {
     if (directories.isEmpty()) {
       return;
     }
-    RunPath p = run.path();
     synchronized (run) {
       for (Path root : directories) {
-        Path dir = root.resolve(p.entity()).resolve(p.project()).resolve(p.runId()).normalize();
-        if (!dir.startsWith(root)) {
+        Path dir = folderOf(root, run.path());
+        if (dir == null) {
           continue;
         }
         Map<Path, BasicFileAttributes> seen;
@@ -593,7 +598,7 @@ public final class WandbEmulator implements AutoCloseable {
         dir,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+          public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
             if (isTemporary(f)) {
               return FileVisitResult.CONTINUE;
             }

@@ -2,6 +2,7 @@ package dev.wandb4j.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wandb4j.File;
 import dev.wandb4j.FileQuery;
 import dev.wandb4j.Run;
@@ -10,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -82,8 +86,7 @@ class LiveDirectoryTest {
           run.files(
                   FileQuery.builder()
                       .names(
-                          java.util.List.of(
-                              "media/added.png", "changed.txt", "removed.txt", "other-3.txt"))
+                          List.of("media/added.png", "changed.txt", "removed.txt", "other-3.txt"))
                       .build())
               .collectMap(File::name, Function.identity())
               .block(Duration.ofSeconds(10));
@@ -152,19 +155,19 @@ class LiveDirectoryTest {
   void aNullAmongTheNamesIsAMissingName() throws Exception {
     write("acme/proj/r1/a.txt", "a");
     try (WandbEmulator emu = WandbEmulator.builder().directory(dir).start()) {
-      java.util.List<String> names = new java.util.ArrayList<>();
+      List<String> names = new ArrayList<>();
       names.add("a.txt");
       names.add(null);
-      com.fasterxml.jackson.databind.JsonNode res =
+      JsonNode res =
           new Wire(emu)
               .graphQl(
                   "query Q($names: [String]) { project(name: \"proj\", entityName: \"acme\") {"
                       + " run(name: \"r1\") { files(names: $names) { edges { node { name md5"
                       + " } } } } } }",
-                  new java.util.HashMap<>(Map.of("names", names)));
+                  new HashMap<>(Map.of("names", names)));
 
       assertThat(res.has("errors")).as(res.toString()).isFalse();
-      com.fasterxml.jackson.databind.JsonNode edges = res.at("/data/project/run/files/edges");
+      JsonNode edges = res.at("/data/project/run/files/edges");
       assertThat(edges).hasSize(2);
       assertThat(edges.get(0).at("/node/name").asText()).isEqualTo("a.txt");
       assertThat(edges.get(1).at("/node/md5").asText()).isEqualTo("0");
@@ -172,7 +175,7 @@ class LiveDirectoryTest {
   }
 
   private static Map<String, File> byNames(Run run, String... names) {
-    return run.files(FileQuery.builder().names(java.util.List.of(names)).build())
+    return run.files(FileQuery.builder().names(List.of(names)).build())
         .collectMap(File::name, Function.identity())
         .block(Duration.ofSeconds(10));
   }
