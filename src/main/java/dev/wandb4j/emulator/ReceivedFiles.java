@@ -109,31 +109,16 @@ final class ReceivedFiles {
   }
 
   private static Path inFolder(Path root, RunPath run, String name) throws IOException {
-    Path dir = runFolder(root, run);
-    Path target = dir.resolve(name).normalize();
-    if (!target.startsWith(dir) || target.equals(dir) || throughLink(dir, target)) {
+    Path target = ServedFolders.file(runFolder(root, run), name);
+    if (target == null) {
       throw new IOException("the name leads outside the run's folder");
     }
     return target;
   }
 
-  /**
-   * Whether a path under {@code dir} goes through a symbolic link before its last part: a linked
-   * folder may lead anywhere, and a run's files are only what lies under its folder (a linked file
-   * is served as the file it names, as a look at the folder finds it).
-   */
-  static boolean throughLink(Path dir, Path path) {
-    for (Path p = path.getParent(); p != null && !p.equals(dir); p = p.getParent()) {
-      if (!p.startsWith(dir) || Files.isSymbolicLink(p)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static Path runFolder(Path root, RunPath run) throws IOException {
-    Path dir = root.resolve(run.entity()).resolve(run.project()).resolve(run.runId()).normalize();
-    if (!dir.startsWith(root) || dir.getNameCount() != root.getNameCount() + 3) {
+    Path dir = ServedFolders.runFolder(root, run.entity(), run.project(), run.runId());
+    if (dir == null) {
       throw new IOException("the run's path leads outside the served folder");
     }
     return dir;

@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -458,32 +457,22 @@ public final class WandbEmulator implements AutoCloseable {
     }
   }
 
-  /** A run's folder under a served directory, or {@code null} if its path would lead outside. */
   private static Path folderOf(Path root, RunPath p) {
-    Path dir = root.resolve(p.entity()).resolve(p.project()).resolve(p.runId()).normalize();
-    return dir.startsWith(root) ? dir : null;
+    return ServedFolders.runFolder(root, p.entity(), p.project(), p.runId());
   }
 
   /**
    * The file a name stands for under a run's folder, or {@code null} for a name that cannot be
-   * there: one that leads outside, through a linked folder, or to a temporary file, or that a look
-   * at the folder would list under another name.
+   * there (see {@link ServedFolders#file}), that names a temporary file, or that a look at the
+   * folder would list under another name.
    */
   private static Path fileOf(Path dir, String name) {
-    Path f;
-    try {
-      f = dir.resolve(name).normalize();
-    } catch (InvalidPathException e) {
-      return null;
-    }
-    if (!f.startsWith(dir)
-        || f.equals(dir)
-        || isTemporary(f)
-        || !dir.relativize(f).toString().replace('\\', '/').equals(name)
-        || ReceivedFiles.throughLink(dir, f)) {
-      return null;
-    }
-    return f;
+    Path f = ServedFolders.file(dir, name);
+    return f == null
+            || isTemporary(f)
+            || !dir.relativize(f).toString().replace('\\', '/').equals(name)
+        ? null
+        : f;
   }
 
   /** A regular file's attributes (a link followed), or {@code null} when it is not one. */
@@ -661,10 +650,8 @@ public final class WandbEmulator implements AutoCloseable {
 
   boolean hasRunFolder(Project project, String runId) {
     for (Path root : directories) {
-      Path dir = root.resolve(project.entity()).resolve(project.name()).resolve(runId).normalize();
-      if (dir.startsWith(root)
-          && dir.getNameCount() == root.getNameCount() + 3
-          && Files.isDirectory(dir)) {
+      Path dir = ServedFolders.runFolder(root, project.entity(), project.name(), runId);
+      if (dir != null && Files.isDirectory(dir)) {
         return true;
       }
     }
